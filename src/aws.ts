@@ -1,0 +1,70 @@
+// The one place AWS clients are made. Endpoint overrides follow the SDKs' and CLI's convention
+// (AWS_ENDPOINT_URL_<SERVICE> beats AWS_ENDPOINT_URL) so the same code talks to AWS, to a local
+// emulator in tests and the demo, or to a VPC endpoint.
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'STS';
+
+export interface AwsOptions {
+  region: string;
+  env?: NodeJS.ProcessEnv;
+  /** SDK-level attempts per request (adaptive retry mode handles throttling with backoff). */
+  maxAttempts?: number;
+}
+
+/** The endpoint for a service, or undefined for the AWS default. Pure. */
+export function endpointFor(service: ServiceId, env: NodeJS.ProcessEnv): string | undefined {
+  const specific = env[`AWS_ENDPOINT_URL_${service}`]?.trim();
+  if (specific) return specific;
+  const global = env.AWS_ENDPOINT_URL?.trim();
+  return global || undefined;
+}
+
+function baseConfig(service: ServiceId, options: AwsOptions) {
+  const endpoint = endpointFor(service, options.env ?? process.env);
+  return {
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 6,
+    retryMode: 'adaptive' as const,
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
+export interface AwsClients {
+  s3: S3Client;
+  sagemaker: SageMakerClient;
+  ecr: ECRClient;
+  logs: CloudWatchLogsClient;
+  sts: STSClient;
+}
+
+export function createS3Client(options: AwsOptions): S3Client {
+  const config = baseConfig('S3', options);
+  const overridden = 'endpoint' in config;
+  return new S3Client({
+    ...config,
+    // Emulators and most S3-compatible stores serve path-style only; AWS serves both.
+    forcePathStyle: overridden,
+    // Newer SDKs add CRC32 checksums to every request; emulators without CRT reject some of them.
+    ...(overridden
+      ? {
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }
+      : {}),
+  });
+}
+
+export function createAwsClients(options: AwsOptions): AwsClients {
+  return {
+    s3: createS3Client(options),
+    sagemaker: new SageMakerClient(baseConfig('SAGEMAKER', options)),
+    ecr: new ECRClient(baseConfig('ECR', options)),
+    logs: new CloudWatchLogsClient(baseConfig('CLOUDWATCH_LOGS', options)),
+    sts: new STSClient(baseConfig('STS', options)),
+  };
+}
