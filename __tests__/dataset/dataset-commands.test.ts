@@ -1,0 +1,159 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import path from 'node:path';
+import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { Command } from 'commander';
+import { createS3Client } from '../../src/aws.js';
+import { registerDatasetCommands } from '../../src/cli/dataset-commands.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { basicDataset, removeDir, tempDir, writeTree } from './fixtures.js';
+
+let tmp: string;
+let moto: Moto;
+
+beforeAll(async () => {
+  tmp = await tempDir('yolo-cli-');
+  await writeTree(path.join(tmp, 'good'), basicDataset());
+  await writeTree(path.join(tmp, 'bad'), {
+    ...basicDataset(),
+    'labels/val/v1.txt': '4 0.5 0.5 0.5 0.5\n',
+  });
+  moto = await startMoto();
+  Object.assign(process.env, moto.env); // credentials come from the environment, as in a workflow
+  await createS3Client({ region: 'us-east-1', env: moto.env }).send(
+    new CreateBucketCommand({ Bucket: 'cli-bucket' }),
+  );
+}, 30000);
+
+afterAll(async () => {
+  await moto?.stop();
+  await removeDir(tmp);
+});
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code: number | undefined;
+  const program = new Command('sagemaker-yolo').configureOutput({
+    writeOut: (s) => void out.push(s),
+    writeErr: (s) => void err.push(s),
+  });
+  registerDatasetCommands(program, {
+    stdout: (s) => void out.push(s),
+    stderr: (s) => void err.push(s),
+    cwd: tmp,
+    env: { ...moto.env, ...env },
+    setExitCode: (c) => void (code = c),
+    exit: (c) => void (code = c),
+  });
+  await program.parseAsync(args, { from: 'user' }).catch(() => undefined);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('sagemaker-yolo validate', () => {
+  it('exits 0 and prints the summary for a clean dataset', async () => {
+    const r = await cli(['validate', '--dataset', 'good']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Dataset good (good/data.yaml): 2 classes');
+    expect(r.out).toContain('0 errors, 0 warnings');
+  });
+
+  it('exits 1 and lists findings with file:line for errors; --json prints the report', async () => {
+    const r = await cli(['validate', '--dataset', 'bad']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      'error: bad/labels/val/v1.txt:1: class id 4 is outside [0, 1] (nc = 2)',
+    );
+    const j = await cli(['validate', '--dataset', 'bad', '--json']);
+    expect(j.code).toBe(1);
+    const report = JSON.parse(j.out);
+    expect(report.errors).toBe(1);
+    expect(report.findings[0]).toEqual({
+      severity: 'error',
+      file: 'bad/labels/val/v1.txt',
+      line: 1,
+      message: 'class id 4 is outside [0, 1] (nc = 2)',
+    });
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await cli(['validate'])).code).toBe(2);
+    expect((await cli(['validate', '--dataset', 'good', '--bogus'])).code).toBe(2);
+    const missing = await cli(['validate', '--dataset', 'nowhere']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("--dataset 'nowhere' does not exist");
+  });
+});
+
+describe('sagemaker-yolo sync', () => {
+  it('syncs, then finds the snapshot already there; --json gives the result', async () => {
+    const first = await cli([
+      'sync',
+      '--dataset',
+      'good',
+      '--bucket',
+      'cli-bucket',
+      '--prefix',
+      'p/',
+      '--branch',
+      'main',
+    ]);
+    expect(first.err).not.toContain('error');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/Snapshot [0-9a-f]{64} uploaded: \d+ request\(s\)/);
+    const second = await cli([
+      'sync',
+      '--dataset',
+      'good',
+      '--bucket',
+      'cli-bucket',
+      '--prefix',
+      'p',
+      '--json',
+    ]);
+    expect(second.code).toBe(0);
+    const { sync } = JSON.parse(second.out);
+    expect(sync).toMatchObject({ alreadyComplete: true, requests: 1, uploadedFiles: 0 });
+    expect(sync.datasetUri).toBe(
+      `s3://cli-bucket/p/datasets/snapshots/${sync.fingerprint}.manifest`,
+    );
+    const s3 = createS3Client({ region: 'us-east-1', env: moto.env });
+    await expect(
+      s3.send(
+        new HeadObjectCommand({ Bucket: 'cli-bucket', Key: 'p/datasets/branches/main.json' }),
+      ),
+    ).resolves.toBeDefined();
+  });
+
+  it('does not sync a dataset with errors (exit 1)', async () => {
+    const r = await cli(['sync', '--dataset', 'bad', '--bucket', 'cli-bucket']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('the dataset has 1 error(s): nothing was synced');
+  });
+
+  it('exits 2 for a missing bucket flag, a bad bucket or prefix, a bad concurrency or no region', async () => {
+    expect((await cli(['sync', '--dataset', 'good'])).code).toBe(2);
+    const badBucket = await cli(['sync', '--dataset', 'good', '--bucket', 'Bad_Bucket']);
+    expect(badBucket.code).toBe(2);
+    expect(badBucket.err).toContain("--bucket 'Bad_Bucket' is not a valid S3 bucket name");
+    expect(
+      (await cli(['sync', '--dataset', 'good', '--bucket', 'cli-bucket', '--prefix', 'a/../b']))
+        .code,
+    ).toBe(2);
+    expect(
+      (await cli(['sync', '--dataset', 'good', '--bucket', 'cli-bucket', '--concurrency', '0']))
+        .code,
+    ).toBe(2);
+    const noRegion = await cli(['sync', '--dataset', 'good', '--bucket', 'cli-bucket'], {
+      AWS_REGION: '',
+      AWS_DEFAULT_REGION: '',
+    });
+    expect(noRegion.code).toBe(2);
+    expect(noRegion.err).toContain('--region is required (or set AWS_REGION)');
+  });
+
+  it('exits 1 when S3 fails', async () => {
+    const r = await cli(['sync', '--dataset', 'good', '--bucket', 'missing-bucket']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("bucket 'missing-bucket' does not exist");
+  });
+});

@@ -1,0 +1,222 @@
+// Pure helpers of the dataset stages: retries, keys, progress, diff, bounded concurrency, images.
+import { describe, it, expect } from '@jest/globals';
+import { mapLimit } from '../../src/dataset/concurrency.js';
+import { describeDiff, diffSnapshots } from '../../src/dataset/diff.js';
+import { judgeImage, readImageHeader } from '../../src/dataset/images.js';
+import { checkBucketName, datasetKeys, normalizePrefix } from '../../src/dataset/keys.js';
+import { formatProgress, progressLogger } from '../../src/dataset/progress.js';
+import { backoffDelay, isTransient, withRetries } from '../../src/dataset/retry.js';
+import type { SnapshotDocument } from '../../src/dataset/snapshot.js';
+import { formatBytes, formatDuration } from '../../src/dataset/table.js';
+import { jpeg, png } from './fixtures.js';
+
+describe('withRetries', () => {
+  it('retries transient errors with full-jitter backoff and gives up after the limit', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const failing = () => {
+      calls++;
+      return Promise.reject(
+        Object.assign(new Error('boom'), { $metadata: { httpStatusCode: 500 } }),
+      );
+    };
+    await expect(
+      withRetries(failing, {
+        retries: 3,
+        sleep: async (ms) => void sleeps.push(ms),
+        random: () => 0.99,
+      }),
+    ).rejects.toThrow('boom');
+    expect(calls).toBe(4);
+    expect(sleeps).toEqual([247, 495, 990]);
+  });
+
+  it('does not retry client errors, local file errors or aborts', async () => {
+    for (const error of [
+      Object.assign(new Error('denied'), { $metadata: { httpStatusCode: 403 } }),
+      Object.assign(new Error('gone'), { code: 'ENOENT' }),
+      Object.assign(new Error('stop'), { name: 'AbortError' }),
+    ]) {
+      let calls = 0;
+      await expect(
+        withRetries(() => (calls++, Promise.reject(error)), { sleep: async () => undefined }),
+      ).rejects.toBe(error);
+      expect(calls).toBe(1);
+    }
+    expect(
+      isTransient(Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 429 } })),
+    ).toBe(true);
+    expect(isTransient(new Error('socket hang up'))).toBe(true);
+  });
+
+  it('caps the delay', () => {
+    expect(backoffDelay(20, 250, 10_000, () => 0.5)).toBe(5000);
+  });
+});
+
+describe('keys', () => {
+  it('lays out the contract keys under the prefix', () => {
+    const k = datasetKeys('/yolo-training/');
+    expect(k.object('ab')).toBe('yolo-training/datasets/objects/ab');
+    expect(k.snapshot('f')).toBe('yolo-training/datasets/snapshots/f.json');
+    expect(k.manifest('f')).toBe('yolo-training/datasets/snapshots/f.manifest');
+    expect(k.branch('refs/heads/feature/x')).toBe(
+      'yolo-training/datasets/branches/feature%2Fx.json',
+    );
+    expect(datasetKeys('').snapshot('f')).toBe('datasets/snapshots/f.json');
+  });
+
+  it('names bad buckets and prefixes', () => {
+    expect(checkBucketName('my.bucket-1')).toBe('my.bucket-1');
+    for (const b of ['ab', 'UPPER', '-start', 'a..b', '192.168.1.1', 'x'.repeat(64)]) {
+      expect(() => checkBucketName(b, 'bucket')).toThrow(
+        `bucket '${b}' is not a valid S3 bucket name`,
+      );
+    }
+    expect(() => normalizePrefix('a//b')).toThrow(
+      "prefix 'a//b' must not contain empty, '.' or '..' path segments",
+    );
+    expect(() => normalizePrefix('a/../b')).toThrow(/must not contain/);
+    expect(normalizePrefix('')).toBe('');
+  });
+});
+
+describe('progress', () => {
+  it('shows files, bytes, rate and ETA', () => {
+    expect(
+      formatProgress({
+        files: 10,
+        totalFiles: 40,
+        bytes: 2 * 1024 * 1024,
+        totalBytes: 8 * 1024 * 1024,
+        seconds: 2,
+      }),
+    ).toBe('uploaded 10/40 files, 2.0 MiB of 8.0 MiB (25%), 1.0 MiB/s, ETA 6.0s');
+  });
+
+  it('throttles log lines but always logs the end', () => {
+    const lines: string[] = [];
+    let t = 0;
+    const log = progressLogger(
+      (l) => lines.push(l),
+      1000,
+      () => t,
+    );
+    const p = (files: number) => ({
+      files,
+      totalFiles: 5,
+      bytes: files,
+      totalBytes: 5,
+      seconds: t / 1000,
+    });
+    log(p(0));
+    t = 500;
+    log(p(1));
+    t = 1200;
+    log(p(2));
+    t = 1300;
+    log(p(5));
+    expect(lines.map((l) => l.split(',')[0])).toEqual([
+      'uploaded 0/5 files',
+      'uploaded 2/5 files',
+      'uploaded 5/5 files',
+    ]);
+  });
+
+  it('formats sizes and durations', () => {
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(12)).toBe('12 B');
+    expect(formatDuration(75)).toBe('1m15s');
+    expect(formatDuration(7300)).toBe('2h01m');
+  });
+});
+
+describe('diffSnapshots', () => {
+  const doc = (files: Record<string, [string, number]>): SnapshotDocument => ({
+    version: 1,
+    config: 'data.yaml',
+    files: Object.fromEntries(
+      Object.entries(files).map(([k, [sha256, size]]) => [k, { sha256, size }]),
+    ),
+  });
+  it('counts added, removed and changed files; per-class counts only with both stats', () => {
+    const base = doc({ a: ['1', 1], b: ['2', 2], c: ['3', 3] });
+    const head = doc({ a: ['1', 1], b: ['9', 2], d: ['4', 4], e: ['5', 5] });
+    const diff = diffSnapshots({ fingerprint: 'f'.repeat(64), document: base }, { document: head });
+    expect(diff).toEqual({
+      baseSnapshot: 'f'.repeat(64),
+      added: 2,
+      removed: 1,
+      changed: 1,
+      instancesPerClass: [],
+    });
+    const stats = (names: string[], counts: number[]) => ({
+      version: 1 as const,
+      names,
+      splits: [{ split: 'train', images: 1, labels: 1, backgrounds: 0, instances: counts }],
+    });
+    const withStats = diffSnapshots(
+      { fingerprint: 'f'.repeat(64), document: base, stats: stats(['room', 'old'], [3, 1]) },
+      { document: head, stats: stats(['room', 'door'], [5, 2]) },
+    );
+    expect(withStats.instancesPerClass).toEqual([
+      { name: 'room', before: 3, after: 5 },
+      { name: 'door', before: 0, after: 2 },
+      { name: 'old', before: 1, after: 0 },
+    ]);
+    expect(describeDiff(withStats)).toBe(
+      'vs base ffffffffffff: +2 -1 ~1 files; room 3 -> 5, door 0 -> 2, old 1 -> 0',
+    );
+  });
+});
+
+describe('mapLimit', () => {
+  it('keeps order, never exceeds the limit and stops after a failure', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const result = await mapLimit([5, 1, 4, 2, 3], 2, async (x) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, x));
+      inFlight--;
+      return x * 10;
+    });
+    expect(result).toEqual([50, 10, 40, 20, 30]);
+    expect(peak).toBe(2);
+    const started: number[] = [];
+    await expect(
+      mapLimit([1, 2, 3, 4, 5, 6], 1, async (x) => {
+        started.push(x);
+        if (x === 2) throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect(started).toEqual([1, 2]);
+    await expect(mapLimit([1], 0, async () => 1)).rejects.toThrow(
+      'concurrency must be an integer >= 1, got 0',
+    );
+  });
+});
+
+describe('image headers', () => {
+  it('reads dimensions from PNG and JPEG headers', () => {
+    expect(readImageHeader(png(33, 17), true)).toEqual({
+      ok: true,
+      info: { type: 'png', width: 33, height: 17 },
+    });
+    expect(readImageHeader(jpeg(800, 600), true)).toEqual({
+      ok: true,
+      info: { type: 'jpg', width: 800, height: 600 },
+    });
+  });
+
+  it('asks for more bytes when a JPEG header is cut short, and judges the result', () => {
+    const head = jpeg(800, 600).subarray(0, 24);
+    expect(readImageHeader(head, false)).toEqual({ ok: false, reason: 'truncated-header' });
+    expect(judgeImage('pfm', { ok: false, reason: 'x' })).toEqual([
+      { severity: 'warning', message: '.pfm headers are not checked' },
+    ]);
+    expect(judgeImage('bmp', { ok: true, info: { type: 'bmp', width: 10, height: 10 } })).toEqual(
+      [],
+    );
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, it, expect, afterAll } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { cp, utimes, writeFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { walkFiles } from '../../src/dataset/files.js';
+import {
+  buildSnapshot,
+  canonicalJson,
+  fingerprintOf,
+  hashFile,
+  parseSnapshotDocument,
+  snapshotFromFiles,
+} from '../../src/dataset/snapshot.js';
+import { basicDataset, removeDir, tempDir, writeTree } from './fixtures.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map(removeDir));
+});
+async function dataset(files = basicDataset()): Promise<string> {
+  const dir = await tempDir('yolo-snap-');
+  dirs.push(dir);
+  await writeTree(dir, files);
+  return dir;
+}
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+describe('canonical JSON and fingerprint', () => {
+  it('matches Python json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)', () => {
+    // Known answer computed with CPython 3.11; keys chosen so UTF-16 order and code point order differ.
+    const files = {
+      b: { sha256: '0'.repeat(64), size: 1 },
+      'a/x': { sha256: '1'.repeat(64), size: 22 },
+      '10': { sha256: '2'.repeat(64), size: 0 },
+      é: { sha256: '3'.repeat(64), size: 5 },
+      '😀': { sha256: '4'.repeat(64), size: 7 },
+      ｚ: { sha256: '5'.repeat(64), size: 9 },
+    };
+    const snap = snapshotFromFiles(Object.entries(files), 'data.yaml', '/x');
+    expect(snap.json.startsWith('{"config":"data.yaml","files":{"10":{"sha256":"2222')).toBe(true);
+    expect(Object.keys(JSON.parse(snap.json).files)).toEqual(['10', 'a/x', 'b', 'é', 'ｚ', '😀']);
+    expect(snap.fingerprint).toBe(
+      '8cc18a45e64f5f873c4499bd6d52e7a879fd50ee937276b8f9f10937b8d9651a',
+    );
+    expect(fingerprintOf(snap.document)).toBe(snap.fingerprint);
+    expect(snap.totalBytes).toBe(44);
+  });
+
+  it('keeps a file called __proto__ as a file', () => {
+    const snap = snapshotFromFiles(
+      [['__proto__', { sha256: 'a'.repeat(64), size: 3 }]],
+      'd.yaml',
+      '/x',
+    );
+    expect(Object.keys(snap.document.files)).toEqual(['__proto__']);
+    expect(snap.json).toContain('"__proto__":{"sha256"');
+  });
+
+  it('refuses values JSON cannot hold', () => {
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow('canonical JSON cannot hold NaN');
+  });
+});
+
+describe('buildSnapshot', () => {
+  it('hashes every file (hidden files and *.cache left out) with the yaml as config', async () => {
+    const files = {
+      ...basicDataset(),
+      '.git/HEAD': 'ref',
+      'labels/train.cache': 'junk',
+      'README.md': 'hi',
+    };
+    const dir = await dataset(files);
+    const snap = await buildSnapshot(dir);
+    const expected = Object.keys(files)
+      .filter((f) => !f.startsWith('.') && !f.endsWith('.cache'))
+      .sort();
+    expect(Object.keys(snap.document.files)).toEqual(expected);
+    expect(snap.document.config).toBe('data.yaml');
+    expect(snap.document.files['labels/val/v1.txt']).toEqual({
+      sha256: sha('0 0.5 0.5 0.5 0.5\n'),
+      size: 18,
+    });
+    expect(snap.json).toBe(canonicalJson(snap.document));
+    expect(snap.fingerprint).toBe(sha(snap.json));
+    expect(snap.root).toBe(dir);
+  });
+
+  it('does not depend on mtimes: a fresh copy has the same fingerprint', async () => {
+    const dir = await dataset();
+    const copy = `${dir}-copy`;
+    dirs.push(copy);
+    await cp(dir, copy, { recursive: true });
+    for (const f of await walkFiles(copy))
+      await utimes(f.abs, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect((await buildSnapshot(copy)).fingerprint).toBe((await buildSnapshot(dir)).fingerprint);
+  });
+
+  it('changes with a same-size edit, in exactly that file', async () => {
+    const dir = await dataset();
+    const before = await buildSnapshot(dir);
+    const file = path.join(dir, 'labels/val/v2.txt');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace(/^1/, '0'));
+    const after = await buildSnapshot(dir);
+    expect(after.fingerprint).not.toBe(before.fingerprint);
+    const changed = Object.keys(after.document.files).filter(
+      (k) => after.document.files[k]?.sha256 !== before.document.files[k]?.sha256,
+    );
+    expect(changed).toEqual(['labels/val/v2.txt']);
+    expect(after.document.files['labels/val/v2.txt']?.size).toBe(
+      before.document.files['labels/val/v2.txt']?.size,
+    );
+  });
+
+  it('accepts the yaml path and streams large files to the same hash', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7, 0);
+    for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
+    const dir = await dataset({ ...basicDataset(), 'big.bin': big });
+    expect(await hashFile(path.join(dir, 'big.bin'))).toEqual({
+      sha256: sha(big),
+      size: big.length,
+    });
+    const snap = await buildSnapshot(path.join(dir, 'data.yaml'));
+    expect(snap.document.files['big.bin']?.sha256).toBe(sha(big));
+  });
+
+  it('fails with a named error when there is no dataset', async () => {
+    await expect(buildSnapshot('/nonexistent/ds')).rejects.toThrow(
+      "dataset '/nonexistent/ds' does not exist",
+    );
+  });
+});
+
+describe('parseSnapshotDocument', () => {
+  it('round-trips a built snapshot and names bad documents', async () => {
+    const snap = await buildSnapshot(await dataset());
+    expect(parseSnapshotDocument(snap.json, 's3://b/k')).toEqual(snap.document);
+    expect(() => parseSnapshotDocument('{', 's3://b/k')).toThrow(/^s3:\/\/b\/k is not JSON/);
+    expect(() => parseSnapshotDocument('{"version":2,"files":{},"config":"d"}', 'x')).toThrow(
+      'x is not a version 1 snapshot',
+    );
+    expect(() =>
+      parseSnapshotDocument(
+        '{"version":1,"files":{"a":{"sha256":"zz","size":1}},"config":"d"}',
+        'x',
+      ),
+    ).toThrow("x: entry 'a' needs a sha256 (64 hex) and a size (integer >= 0)");
+  });
+});

@@ -1,0 +1,372 @@
+// The sync stage against a real moto S3 server on 127.0.0.1.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { createS3Client } from '../../src/aws.js';
+import { loadBranchSnapshot, recordBranchSnapshot } from '../../src/dataset/branches.js';
+import { diffSnapshots } from '../../src/dataset/diff.js';
+import { walkFiles } from '../../src/dataset/files.js';
+import { datasetStats } from '../../src/dataset/report.js';
+import { buildSnapshot, type Snapshot } from '../../src/dataset/snapshot.js';
+import { formatSyncTable, syncSnapshot, type SyncOptions } from '../../src/dataset/sync.js';
+import { inspectDataset } from '../../src/dataset/validate.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { basicDataset, png, removeDir, tempDir, writeTree } from './fixtures.js';
+
+let moto: Moto;
+let s3: S3Client;
+const dirs: string[] = [];
+const PREFIX = 'yolo-training';
+let bucketCount = 0;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, moto.env);
+  s3 = createS3Client({ region: 'us-east-1', env: moto.env });
+}, 30000);
+
+afterAll(async () => {
+  await moto?.stop();
+  await Promise.all(dirs.map(removeDir));
+});
+
+async function newBucket(): Promise<string> {
+  const bucket = `ds-sync-${++bucketCount}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+/** basicDataset plus `extra` train images with labels (distinct content each). */
+function bigger(extra: number): Record<string, string | Buffer> {
+  const files = basicDataset();
+  for (let i = 0; i < extra; i++) {
+    files[`images/train/x${i}.png`] = png(24, 24, 100 + i);
+    files[`labels/train/x${i}.txt`] = `0 0.5 0.5 0.1 0.${String(10 + i).padStart(2, '0')}\n`;
+  }
+  return files;
+}
+
+async function dataset(files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await tempDir('yolo-sync-');
+  dirs.push(dir);
+  await writeTree(dir, files);
+  return dir;
+}
+
+async function listKeys(bucket: string, prefix: string): Promise<string[]> {
+  const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (res.Contents ?? []).map((o) => o.Key as string).sort();
+}
+
+async function getText(bucket: string, key: string): Promise<string> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await res.Body?.transformToString()) as string;
+}
+
+async function getBytes(bucket: string, key: string): Promise<Buffer> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from((await res.Body?.transformToByteArray()) as Uint8Array);
+}
+
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+const uniqueBlobs = (snap: Snapshot) =>
+  new Set(Object.values(snap.document.files).map((f) => f.sha256));
+
+async function sync(bucket: string, snapshot: Snapshot, extra: Partial<SyncOptions> = {}) {
+  return syncSnapshot(s3, { bucket, prefix: PREFIX, snapshot, ...extra });
+}
+
+/** Every blob the stored snapshot names exists and hashes to its key. */
+async function expectStoredSnapshotMatches(bucket: string, dir: string): Promise<void> {
+  const snap = await buildSnapshot(dir);
+  const stored = await getText(bucket, `${PREFIX}/datasets/snapshots/${snap.fingerprint}.json`);
+  expect(stored).toBe(snap.json);
+  for (const sha256 of uniqueBlobs(snap)) {
+    expect(sha(await getBytes(bucket, `${PREFIX}/datasets/objects/${sha256}`))).toBe(sha256);
+  }
+}
+
+describe('syncSnapshot on moto', () => {
+  it('first sync uploads everything; then one request and nothing; a fresh copy: nothing; a same-size edit: one blob', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(basicDataset());
+    const { report, membership } = await inspectDataset(dir);
+    expect(report.errors).toBe(0);
+    const snap = await buildSnapshot(dir);
+    const blobs = uniqueBlobs(snap);
+    const fileCount = Object.keys(snap.document.files).length;
+
+    const first = await sync(bucket, snap, { splitOf: membership, stats: datasetStats(report) });
+    expect(first).toMatchObject({
+      fingerprint: snap.fingerprint,
+      alreadyComplete: false,
+      uploadedFiles: blobs.size,
+      skippedFiles: fileCount - blobs.size,
+      datasetUri: `s3://${bucket}/${PREFIX}/datasets/snapshots/${snap.fingerprint}.manifest`,
+      snapshotUri: `s3://${bucket}/${PREFIX}/datasets/snapshots/${snap.fingerprint}.json`,
+    });
+    expect(first.uploadedBytes + first.skippedBytes).toBe(snap.totalBytes);
+    // HEAD + LIST + one PUT per blob + manifest + stats + snapshot.
+    expect(first.requests).toBe(2 + blobs.size + 3);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/objects/`)).toEqual(
+      [...blobs].sort().map((b) => `${PREFIX}/datasets/objects/${b}`),
+    );
+    expect(
+      JSON.parse(
+        await getText(bucket, `${PREFIX}/datasets/snapshots/${snap.fingerprint}.manifest`),
+      ),
+    ).toEqual([{ prefix: `s3://${bucket}/${PREFIX}/datasets/objects/` }, ...[...blobs].sort()]);
+    await expectStoredSnapshotMatches(bucket, dir);
+    expect(first.perSplit.map((r) => [r.split, r.images, r.labels, r.files])).toEqual([
+      ['train', 3, 2, 5],
+      ['val', 2, 2, 4],
+      ['other', 0, 0, 1],
+    ]);
+    expect(formatSyncTable(first)).toMatch(
+      /^split\s+images\s+labels\s+files\s+uploaded\s+skipped\n/,
+    );
+
+    const second = await sync(bucket, snap);
+    expect(second).toMatchObject({
+      alreadyComplete: true,
+      requests: 1,
+      uploadedFiles: 0,
+      uploadedBytes: 0,
+      skippedFiles: fileCount,
+    });
+
+    const copy = await tempDir('yolo-sync-copy-');
+    dirs.push(copy);
+    await cp(dir, copy, { recursive: true });
+    const later = new Date(Date.now() + 3600_000);
+    for (const f of await walkFiles(copy)) await utimes(f.abs, later, later);
+    const fresh = await sync(bucket, await buildSnapshot(copy));
+    expect(fresh).toMatchObject({ fingerprint: snap.fingerprint, requests: 1, uploadedBytes: 0 });
+
+    const label = path.join(copy, 'labels/val/v2.txt');
+    const before = await readFile(label, 'utf8');
+    const after = before.replace(/^1 /, '0 ');
+    expect(after.length).toBe(before.length);
+    await writeFile(label, after);
+    const edited = await buildSnapshot(copy);
+    const third = await sync(bucket, edited, { splitOf: (await inspectDataset(copy)).membership });
+    expect(third).toMatchObject({
+      uploadedFiles: 1,
+      uploadedBytes: Buffer.byteLength(after),
+      alreadyComplete: false,
+    });
+    expect(third.requests).toBe(1 + 1 + 1 + 2); // HEAD, LIST, the blob, manifest, snapshot
+    expect(third.perSplit.find((r) => r.split === 'val')).toMatchObject({
+      uploadedFiles: 1,
+      skippedFiles: 3,
+    });
+    await expectStoredSnapshotMatches(bucket, copy);
+  });
+
+  it('an aborted sync leaves no snapshot; the rerun uploads only the rest and the snapshot matches', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(bigger(20));
+    const snap = await buildSnapshot(dir);
+    const controller = new AbortController();
+    let uploadedBeforeAbort = 0;
+    await expect(
+      sync(bucket, snap, {
+        concurrency: 2,
+        signal: controller.signal,
+        onProgress: (p) => {
+          uploadedBeforeAbort = p.files;
+          if (p.files === 6) controller.abort();
+        },
+      }),
+    ).rejects.toThrow();
+    expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
+    const stored = await listKeys(bucket, `${PREFIX}/datasets/objects/`);
+    expect(stored.length).toBeGreaterThanOrEqual(6);
+    expect(stored.length).toBeLessThan(uniqueBlobs(snap).size);
+
+    const rerun = await sync(bucket, snap);
+    expect(uploadedBeforeAbort).toBe(6);
+    expect(rerun.uploadedFiles).toBe(uniqueBlobs(snap).size - stored.length);
+    await expectStoredSnapshotMatches(bucket, dir);
+  });
+
+  it('a sync killed by a failing request resumes without re-uploading finished blobs', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(bigger(12));
+    const snap = await buildSnapshot(dir);
+    const client = createS3Client({ region: 'us-east-1', env: moto.env });
+    let puts = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutObjectCommand' && ++puts > 5) {
+          throw Object.assign(new Error('Access Denied'), {
+            name: 'AccessDenied',
+            $metadata: { httpStatusCode: 403 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'deserialize', name: 'killer', priority: 'low' },
+    );
+    await expect(
+      syncSnapshot(client, { bucket, prefix: PREFIX, snapshot: snap, concurrency: 1 }),
+    ).rejects.toThrow('Access Denied');
+    // A 403 is not worth retrying: exactly one failed attempt after the 5 that went through.
+    expect(puts).toBe(6);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/objects/`)).toHaveLength(5);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
+    const rerun = await sync(bucket, snap);
+    expect(rerun.uploadedFiles).toBe(uniqueBlobs(snap).size - 5);
+    await expectStoredSnapshotMatches(bucket, dir);
+  });
+
+  it('retries transient failures with jittered backoff through the injected sleep', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(basicDataset());
+    const snap = await buildSnapshot(dir);
+    const client = createS3Client({ region: 'us-east-1', env: moto.env, maxAttempts: 1 });
+    let failures = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key =
+          (context as { commandName?: string }).commandName === 'PutObjectCommand'
+            ? (args.input as { Key?: string }).Key
+            : undefined;
+        if (
+          key?.endsWith(snap.document.files['labels/val/v1.txt']?.sha256 as string) &&
+          failures < 2
+        ) {
+          failures++;
+          throw Object.assign(new Error('We encountered an internal error'), {
+            name: 'InternalError',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'deserialize', name: 'flaky', priority: 'low' },
+    );
+    const sleeps: number[] = [];
+    const retried: number[] = [];
+    const result = await syncSnapshot(client, {
+      bucket,
+      prefix: PREFIX,
+      snapshot: snap,
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+      onRetry: (_e, attempt) => retried.push(attempt),
+    });
+    expect(sleeps).toEqual([125, 250]);
+    expect(retried).toEqual([1, 2]);
+    expect(result.requests).toBe(2 + uniqueBlobs(snap).size + 2 + 2); // two failed attempts counted
+    await expectStoredSnapshotMatches(bucket, dir);
+  });
+
+  it('uploads large files in parts through lib-storage', async () => {
+    const bucket = await newBucket();
+    const big = Buffer.alloc(6 * 1024 * 1024 + 123);
+    for (let i = 0; i < big.length; i += 997) big[i] = (i / 997) & 0xff;
+    const dir = await dataset({ ...basicDataset(), 'extra/weights.bin': big });
+    const snap = await buildSnapshot(dir);
+    const result = await sync(bucket, snap, {
+      multipartThreshold: 5 * 1024 * 1024,
+      partSize: 5 * 1024 * 1024,
+    });
+    // The big blob: CreateMultipartUpload + 2 UploadPart + CompleteMultipartUpload.
+    expect(result.requests).toBe(2 + (uniqueBlobs(snap).size - 1) + 4 + 2);
+    expect(sha(await getBytes(bucket, `${PREFIX}/datasets/objects/${sha(big)}`))).toBe(sha(big));
+  });
+
+  it('deleting a file gives a new snapshot without it and uploads nothing', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(basicDataset());
+    const first = await sync(bucket, await buildSnapshot(dir));
+    await rm(path.join(dir, 'images/val/v2.jpg'));
+    const snap = await buildSnapshot(dir);
+    expect(snap.fingerprint).not.toBe(first.fingerprint);
+    expect(snap.document.files['images/val/v2.jpg']).toBeUndefined();
+    const second = await sync(bucket, snap);
+    expect(second).toMatchObject({ uploadedFiles: 0, uploadedBytes: 0, requests: 4 }); // HEAD, LIST, manifest, snapshot
+    const stored = JSON.parse(
+      await getText(bucket, `${PREFIX}/datasets/snapshots/${snap.fingerprint}.json`),
+    );
+    expect(Object.keys(stored.files)).not.toContain('images/val/v2.jpg');
+    expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toHaveLength(4);
+  });
+
+  it('names a missing bucket', async () => {
+    const snap = await buildSnapshot(await dataset(basicDataset()));
+    await expect(sync('no-such-bucket', snap)).rejects.toThrow(
+      "bucket 'no-such-bucket' does not exist",
+    );
+    await expect(sync('Bad_Bucket', snap)).rejects.toThrow(
+      "bucket 'Bad_Bucket' is not a valid S3 bucket name",
+    );
+  });
+});
+
+describe('base-branch snapshots and diffs on moto', () => {
+  it('records a branch pointer and diffs a PR snapshot against it, per class', async () => {
+    const bucket = await newBucket();
+    expect(
+      await loadBranchSnapshot(s3, { bucket, prefix: PREFIX, branch: 'main' }),
+    ).toBeUndefined();
+
+    const dir = await dataset(basicDataset());
+    const base = await inspectDataset(dir);
+    const baseSnap = await buildSnapshot(dir);
+    await sync(bucket, baseSnap, { stats: datasetStats(base.report) });
+    const { uri, pointer } = await recordBranchSnapshot(s3, {
+      bucket,
+      prefix: PREFIX,
+      branch: 'refs/heads/main',
+      fingerprint: baseSnap.fingerprint,
+      sha: 'abc123',
+      now: () => new Date('2024-05-01T00:00:00Z'),
+    });
+    expect(uri).toBe(`s3://${bucket}/${PREFIX}/datasets/branches/main.json`);
+    expect(pointer).toEqual({
+      version: 1,
+      branch: 'main',
+      fingerprint: baseSnap.fingerprint,
+      updatedAt: '2024-05-01T00:00:00.000Z',
+      sha: 'abc123',
+    });
+
+    // The PR: one label changed (door -> room), one image+label added, one background removed.
+    await writeFile(path.join(dir, 'labels/val/v2.txt'), '0 0.5 0.5 0.2 0.3\n');
+    await writeTree(dir, {
+      'images/train/new.png': png(30, 30, 9),
+      'labels/train/new.txt': '1 0.5 0.5 0.1 0.1\n1 0.2 0.2 0.1 0.1\n',
+    });
+    await rm(path.join(dir, 'images/train/c.png'));
+    const head = await inspectDataset(dir);
+    expect(head.report.errors).toBe(0);
+    const headSnap = await buildSnapshot(dir);
+
+    const loaded = await loadBranchSnapshot(s3, { bucket, prefix: PREFIX, branch: 'main' });
+    expect(loaded?.fingerprint).toBe(baseSnap.fingerprint);
+    expect(loaded?.document).toEqual(baseSnap.document);
+    const diff = diffSnapshots(loaded!, {
+      document: headSnap.document,
+      stats: datasetStats(head.report),
+    });
+    expect(diff).toEqual({
+      baseSnapshot: baseSnap.fingerprint,
+      added: 2,
+      removed: 1,
+      changed: 1,
+      instancesPerClass: [
+        { name: 'room', before: 4, after: 5 },
+        { name: 'door', before: 2, after: 3 },
+      ],
+    });
+  });
+});

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { runCli } from './cli/program.js';
+import { actionRoot } from './paths.js';
+
+const code = await runCli(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  actionRoot: actionRoot(),
+  onSignal: (handler) => process.on('SIGINT', handler),
+});
+process.exit(code);

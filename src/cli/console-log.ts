@@ -1,0 +1,48 @@
+// Terminal counterparts of the action's logging: groups become headings, annotations become
+// `file:line: error: message` lines that editors and terminals can jump to.
+import type { PipelineIO } from '../pipeline.js';
+import type { StageLog } from '../stages.js';
+
+export interface ConsoleSinks {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const processSinks: ConsoleSinks = {
+  out: (line) => void process.stderr.write(`${line}\n`),
+  err: (line) => void process.stderr.write(`${line}\n`),
+};
+
+export function consoleLog(sinks: ConsoleSinks): StageLog {
+  return {
+    info: (m) => sinks.out(m),
+    warning: (m) => sinks.err(`warning: ${m}`),
+    error: (m) => sinks.err(`error: ${m}`),
+    annotate: (a) => {
+      const where = a.file ? `${a.file}${a.startLine ? `:${a.startLine}` : ''}: ` : '';
+      sinks.err(`${where}${a.severity}: ${a.message}`);
+    },
+  };
+}
+
+export function consoleIO(
+  sinks: ConsoleSinks,
+  outputs: Record<string, string>,
+  onJob: (jobName: string, ended: boolean) => void,
+): PipelineIO {
+  return {
+    async group(name, fn) {
+      sinks.out(`\n== ${name}`);
+      const started = Date.now();
+      const result = await fn();
+      sinks.out(`   (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      return result;
+    },
+    info: (m) => sinks.out(m),
+    notice: (m) => sinks.out(`notice: ${m}`),
+    setOutput: (name, value) => {
+      outputs[name] = value;
+    },
+    jobState: onJob,
+  };
+}

@@ -1,0 +1,164 @@
+// `sagemaker-yolo validate` and `sagemaker-yolo sync`: the dataset stages from a terminal.
+// Exit codes: 0 ok, 1 validation errors or a failed sync, 2 bad usage.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CommanderError, type Command } from 'commander';
+import { createS3Client } from '../aws.js';
+import { recordBranchSnapshot } from '../dataset/branches.js';
+import { checkBucketName, normalizePrefix } from '../dataset/keys.js';
+import { progressLogger } from '../dataset/progress.js';
+import { datasetStats, formatFindings, formatValidationSummary } from '../dataset/report.js';
+import { buildSnapshot } from '../dataset/snapshot.js';
+import { formatSyncTable, syncSnapshot } from '../dataset/sync.js';
+import { inspectDataset } from '../dataset/validate.js';
+
+export interface DatasetCommandDeps {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Where a command's exit code goes (default: process.exitCode, so output is flushed). */
+  setExitCode?: (code: number) => void;
+  /** Usage errors found by commander (default: process.exit, as commander itself does). */
+  exit?: (code: number) => void;
+  createS3?: (region: string, env: NodeJS.ProcessEnv) => S3Client;
+}
+
+class UsageError extends Error {}
+
+const FINDINGS_SHOWN = 200;
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`${flag} must be an integer >= 1, got '${value}'`);
+  }
+  return n;
+}
+
+export function registerDatasetCommands(program: Command, deps: DatasetCommandDeps = {}): void {
+  const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
+  const stderr = deps.stderr ?? ((t: string) => void process.stderr.write(`${t}\n`));
+  const env = deps.env ?? process.env;
+  const cwd = deps.cwd ?? process.cwd();
+  const setExitCode = deps.setExitCode ?? ((code: number) => void (process.exitCode = code));
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  const createS3 =
+    deps.createS3 ?? ((region: string, e: NodeJS.ProcessEnv) => createS3Client({ region, env: e }));
+
+  // Commander's own usage errors (missing or unknown options) exit 2 instead of its default 1.
+  const usageExit = (err: CommanderError) => {
+    const code = err.exitCode === 0 ? 0 : 2;
+    exit(code);
+    throw new CommanderError(code, err.code, err.message); // only reached when exit is stubbed
+  };
+
+  const guarded = (fn: () => Promise<number>) => async () => {
+    try {
+      setExitCode(await fn());
+    } catch (error) {
+      stderr(`error: ${(error as Error).message}`);
+      setExitCode(error instanceof UsageError ? 2 : 1);
+    }
+  };
+
+  const requireDataset = (dataset: string) => {
+    if (!existsSync(path.resolve(cwd, dataset))) {
+      throw new UsageError(
+        `--dataset '${dataset}' does not exist (a dataset directory or its yaml file)`,
+      );
+    }
+  };
+
+  program
+    .command('validate')
+    .description('check a YOLO dataset (yaml, images, labels) before training on it')
+    .requiredOption('--dataset <dir>', 'dataset directory or its yaml file')
+    .option('--json', 'print the report as JSON')
+    .exitOverride(usageExit)
+    .action(function (this: Command) {
+      const opts = this.opts<{ dataset: string; json?: boolean }>();
+      return guarded(async () => {
+        requireDataset(opts.dataset);
+        const { report } = await inspectDataset(opts.dataset, { cwd });
+        if (opts.json) stdout(JSON.stringify(report, null, 2));
+        else {
+          const findings = formatFindings(report, FINDINGS_SHOWN);
+          if (findings) stdout(findings);
+          stdout(formatValidationSummary(report));
+        }
+        return report.errors > 0 ? 1 : 0;
+      })();
+    });
+
+  program
+    .command('sync')
+    .description('validate a dataset and sync it to S3 as a content-addressed snapshot')
+    .requiredOption('--dataset <dir>', 'dataset directory or its yaml file')
+    .requiredOption('--bucket <bucket>', 'S3 bucket')
+    .option('--prefix <prefix>', 'key prefix in the bucket', 'yolo-training')
+    .option('--region <region>', 'AWS region (default: AWS_REGION or AWS_DEFAULT_REGION)')
+    .option('--concurrency <n>', 'uploads at once', '16')
+    .option('--branch <name>', "record the snapshot as this branch's latest (for PR diffs)")
+    .option('--json', 'print the validation report and the sync result as JSON')
+    .exitOverride(usageExit)
+    .action(function (this: Command) {
+      const opts = this.opts<{
+        dataset: string;
+        bucket: string;
+        prefix: string;
+        region?: string;
+        concurrency: string;
+        branch?: string;
+        json?: boolean;
+      }>();
+      return guarded(async () => {
+        let bucket: string;
+        let prefix: string;
+        try {
+          bucket = checkBucketName(opts.bucket, '--bucket');
+          prefix = normalizePrefix(opts.prefix, '--prefix');
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+        const concurrency = positiveInt(opts.concurrency, '--concurrency');
+        const region = opts.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+        if (!region) throw new UsageError('--region is required (or set AWS_REGION)');
+        requireDataset(opts.dataset);
+
+        const { report, membership } = await inspectDataset(opts.dataset, { cwd });
+        if (report.errors > 0) {
+          if (opts.json) stdout(JSON.stringify({ validation: report, sync: null }, null, 2));
+          else
+            stdout(`${formatFindings(report, FINDINGS_SHOWN)}\n${formatValidationSummary(report)}`);
+          stderr(`error: the dataset has ${report.errors} error(s): nothing was synced`);
+          return 1;
+        }
+        if (!opts.json) stdout(formatValidationSummary(report));
+
+        const snapshot = await buildSnapshot(path.resolve(cwd, opts.dataset));
+        const s3 = createS3(region, env);
+        const result = await syncSnapshot(s3, {
+          bucket,
+          prefix,
+          snapshot,
+          concurrency,
+          splitOf: membership,
+          stats: datasetStats(report),
+          onProgress: progressLogger(stderr),
+        });
+        if (opts.branch) {
+          await recordBranchSnapshot(s3, {
+            bucket,
+            prefix,
+            branch: opts.branch,
+            fingerprint: result.fingerprint,
+          });
+        }
+        if (opts.json) stdout(JSON.stringify({ validation: report, sync: result }, null, 2));
+        else stdout(formatSyncTable(result));
+        return 0;
+      })();
+    });
+}

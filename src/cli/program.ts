@@ -1,0 +1,303 @@
+// `sagemaker-yolo`: the action's pipeline from a terminal. Flags are the action's inputs (one
+// catalogue, one validation) plus the old launcher's spellings. Exit codes: 0 passed, 1 gate failed
+// or error, 2 bad usage.
+import { Command, CommanderError, Option } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { createAwsClients, type AwsClients } from '../aws.js';
+import { ConfigError, optionsInputReader, readConfig } from '../config.js';
+import { objectExists } from '../dataset/sync.js';
+import { buildSnapshot } from '../dataset/snapshot.js';
+import { datasetKeys, s3Uri } from '../dataset/keys.js';
+import { INPUTS } from '../inputs.js';
+import { evaluateGate } from '../metrics/gate.js';
+import { readJobMetrics } from '../metrics/read.js';
+import { runPipeline, type ReportInput, type Stages, type TrainingBackend } from '../pipeline.js';
+import { renderReport } from '../report/comment.js';
+import { createStages } from '../stages.js';
+import { TrainingLogTailer } from '../training/logs.js';
+import { describeToOutcome, stopTrainingJob } from '../training/sagemaker.js';
+import { formatOutcome } from '../training/status.js';
+import type { Config, RunContext } from '../types.js';
+import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { consoleIO, consoleLog, processSinks, type ConsoleSinks } from './console-log.js';
+import { registerDatasetCommands } from './dataset-commands.js';
+import { runContextFromGit } from './git-context.js';
+
+export interface CliDeps {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  actionRoot: string;
+  sinks?: ConsoleSinks;
+  /** Machine-readable results (--json) go here; default stdout. */
+  stdout?: (text: string) => void;
+  context?: RunContext;
+  clients?: (config: { region: string }) => AwsClients;
+  /** Replaces the training backend (tests). */
+  training?: TrainingBackend;
+  onSignal?: (handler: () => void) => void;
+}
+
+class UsageError extends Error {}
+
+const BOOLEAN_INPUTS = new Set(['spot', 'wait', 'push', 'comment']);
+
+/** The old launcher's `--model-size n` meant `yolov8n.pt`. */
+const MODEL_SIZES = ['n', 's', 'm', 'l', 'x'];
+
+function addInputOptions(command: Command): Command {
+  for (const spec of INPUTS) {
+    if (spec.name === 'github-token') continue; // from GITHUB_TOKEN: never a flag (shell history)
+    const defaultNote = spec.default ? ` (default: ${spec.default})` : '';
+    if (BOOLEAN_INPUTS.has(spec.name)) {
+      command.addOption(new Option(`--${spec.name} [true|false]`, `${spec.description}${defaultNote}`));
+      command.addOption(new Option(`--no-${spec.name}`, `same as --${spec.name} false`).hideHelp());
+    } else {
+      command.addOption(new Option(`--${spec.name} <value>`, `${spec.description}${defaultNote}`));
+    }
+    for (const alias of spec.aliases ?? []) {
+      const flag = BOOLEAN_INPUTS.has(spec.name) ? `--${alias} [true|false]` : `--${alias} <value>`;
+      command.addOption(new Option(flag, `alias of --${spec.name}`));
+    }
+  }
+  command.addOption(new Option('--model-size <size>', 'old launcher spelling: n|s|m|l|x means --model yolov8<size>.pt').choices(MODEL_SIZES));
+  command.option('--skip-upload', 'do not upload: the dataset snapshot must already be in S3 (or give --dataset-s3-uri)');
+  command.option('--comment-file <path>', 'also write the PR comment markdown to this file');
+  command.option('--json', 'print the result as JSON on stdout');
+  return command;
+}
+
+/** Folds aliases and the old launcher's spellings into the catalogue names. Pure. */
+export function normalizeOptions(raw: Record<string, unknown>): Record<string, unknown> {
+  const opts: Record<string, unknown> = { ...raw };
+  const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  for (const spec of INPUTS) {
+    for (const alias of spec.aliases ?? []) {
+      const value = opts[camel(alias)];
+      if (value === undefined) continue;
+      if (opts[camel(spec.name)] !== undefined && opts[camel(spec.name)] !== value) {
+        throw new UsageError(`--${alias} and --${spec.name} disagree; give one of them`);
+      }
+      opts[camel(spec.name)] = value;
+    }
+  }
+  // `--spot` alone means true (commander gives `true`); `--no-spot` gives false.
+  for (const name of BOOLEAN_INPUTS) if (opts[name] === true) opts[name] = 'true';
+  if (typeof opts.modelSize === 'string') {
+    if (opts.model !== undefined) throw new UsageError('give --model or --model-size, not both');
+    opts.model = `yolov8${opts.modelSize}.pt`;
+  }
+  return opts;
+}
+
+function readCliConfig(opts: Record<string, unknown>, deps: CliDeps): Config {
+  return readConfig(optionsInputReader(normalizeOptions(opts)), {
+    context: deps.context ?? runContextFromGit(deps.cwd),
+    env: deps.env,
+    actionRoot: deps.actionRoot,
+  });
+}
+
+/** --skip-upload: hash locally, upload nothing, and insist the snapshot is already complete in S3. */
+function skipUploadStages(stages: Stages, clients: AwsClients): Stages {
+  return {
+    ...stages,
+    async prepareDataset(config) {
+      const snapshot = await buildSnapshot(config.dataset);
+      const keys = datasetKeys(config.prefix);
+      if (!(await objectExists(clients.s3, config.bucket, keys.snapshot(snapshot.fingerprint)))) {
+        throw new Error(
+          `--skip-upload: snapshot ${snapshot.fingerprint.slice(0, 12)} of ${config.dataset} is not in s3://${config.bucket}/${config.prefix}; run without --skip-upload once`,
+        );
+      }
+      const manifestUri = s3Uri(config.bucket, keys.manifest(snapshot.fingerprint));
+      const snapshotUri = s3Uri(config.bucket, keys.snapshot(snapshot.fingerprint));
+      return {
+        ref: { uri: manifestUri, snapshot: snapshot.fingerprint },
+        input: { kind: 'snapshot', manifestUri, snapshotUri, fingerprint: snapshot.fingerprint },
+      };
+    },
+  };
+}
+
+function renderFor(config: Config, input: ReportInput): string {
+  return renderReport({
+    gate: input.gate ?? { passed: false, checks: [], message: '' },
+    metrics: input.metrics,
+    job: input.outcome,
+    dataset: input.dataset,
+    imageUri: input.image.imageUri,
+    context: config.context,
+    hyperparameters: config.hyperparameters,
+  });
+}
+
+export function buildProgram(deps: CliDeps): Command {
+  const sinks = deps.sinks ?? processSinks;
+  const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
+  const log = consoleLog(sinks);
+  const makeClients = deps.clients ?? ((c: { region: string }) => createAwsClients({ region: c.region, env: deps.env }));
+  const regionOf = (opts: { region?: string }) => {
+    const region = opts.region ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION;
+    if (!region) throw new UsageError('--region (or AWS_REGION) is required');
+    return region;
+  };
+
+  const program = new Command('sagemaker-yolo')
+    .description('Validate a YOLO dataset, snapshot it to S3, train on SageMaker (or locally), gate on mAP and report.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const guarded =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) => {
+      try {
+        process.exitCode = await fn(...args);
+      } catch (error) {
+        const usage = error instanceof UsageError || error instanceof ConfigError;
+        sinks.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = usage ? 2 : 1;
+      }
+    };
+
+  addInputOptions(
+    program.command('train').description('run the whole pipeline: validate, sync, build, train, wait, gate, report'),
+  ).action(
+    guarded(async (opts: Record<string, unknown>) => {
+      const config = readCliConfig(opts, deps);
+      const clients = makeClients(config);
+      let comment = '';
+      const stages0 = createStages(config, {
+        clients,
+        log,
+        actionRoot: deps.actionRoot,
+        ...(deps.training ? { training: deps.training } : {}),
+        report: async (input) => {
+          comment = renderFor(config, input);
+          if (typeof opts.commentFile === 'string') await writeFile(opts.commentFile, comment);
+          return {};
+        },
+      });
+      const stages = opts.skipUpload ? skipUploadStages(stages0, clients) : stages0;
+
+      // Ctrl-C while waiting stops the job (SageMaker or local) instead of leaving it to bill on.
+      let running: string | undefined;
+      deps.onSignal?.(() => {
+        if (!running || !config.wait) return;
+        sinks.err(`\nStopping ${running}...`);
+        const backend = stages.training as TrainingBackend & { stop?: (job: string) => Promise<unknown> };
+        const stop = backend.stop
+          ? backend.stop(running)
+          : stopTrainingJob(clients.sagemaker, running, log).then((r) => sinks.err(r.message));
+        void stop.finally(() => process.exit(130));
+      });
+
+      const outputs: Record<string, string> = {};
+      const io = consoleIO(sinks, outputs, (job, ended) => {
+        running = ended ? undefined : job;
+      });
+      const result = await runPipeline(config, stages, io);
+      if (comment && !opts.json) sinks.out(`\n${comment}`);
+      if (result.failure) sinks.err(`\n${result.failure}`);
+      if (opts.json) stdout(JSON.stringify({ passed: result.passed ?? null, outputs, gate: result.gate ?? null }, null, 2));
+      return result.passed === false ? 1 : 0;
+    }),
+  );
+
+  registerDatasetCommands(program);
+
+  program
+    .command('status <job>')
+    .description('show a SageMaker training job: status, secondary status, times, final metrics')
+    .option('--region <region>', 'AWS region (default: AWS_REGION)')
+    .option('--json', 'print the job outcome as JSON')
+    .action(
+      guarded(async (job: string, opts: { region?: string; json?: boolean }) => {
+        const region = regionOf(opts);
+        const { sagemaker } = makeClients({ region });
+        const outcome = describeToOutcome(
+          await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
+          region,
+        );
+        if (opts.json) stdout(JSON.stringify(outcome, null, 2));
+        else sinks.out(formatOutcome(outcome));
+        return outcome.status === 'Failed' ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('stop <job>')
+    .description('stop a running SageMaker training job (it saves its checkpoint first)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION)')
+    .action(
+      guarded(async (job: string, opts: { region?: string }) => {
+        const { sagemaker } = makeClients({ region: regionOf(opts) });
+        const result = await stopTrainingJob(sagemaker, job, log);
+        sinks.out(result.message);
+        return result.action === 'failed' || result.action === 'not-found' ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('logs <job>')
+    .description("print a training job's CloudWatch log")
+    .option('--region <region>', 'AWS region (default: AWS_REGION)')
+    .action(
+      guarded(async (job: string, opts: { region?: string }) => {
+        const { logs } = makeClients({ region: regionOf(opts) });
+        const tailer = new TrainingLogTailer(logs, job, { write: (line) => stdout(line), maxPagesPerStream: 1000 });
+        const lines = await tailer.poll();
+        if (lines === 0) sinks.err(`no log lines for ${job} yet (streams appear once the container starts)`);
+        return 0;
+      }),
+    );
+
+  addInputOptions(
+    program
+      .command('report <job>')
+      .description('gate and render the report for a job that already ended (takes the same flags as train)'),
+  ).action(
+    guarded(async (job: string, opts: Record<string, unknown>) => {
+      const config = readCliConfig({ ...opts, jobName: job }, deps);
+      const clients = makeClients(config);
+      const outcome = describeToOutcome(
+        await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
+        config.region,
+      );
+      if (outcome.status !== 'Completed') {
+        sinks.err(`${job} is ${outcome.status}: nothing to gate${outcome.failureReason ? ` (${outcome.failureReason})` : ''}`);
+        return 1;
+      }
+      const metrics = await readJobMetrics(clients.s3, outcome, { log: (m) => log.info(m) });
+      const gate = evaluateGate(metrics, config.thresholds);
+      const comment = renderFor(config, {
+        config,
+        outcome,
+        metrics,
+        gate,
+        dataset: { uri: config.datasetS3Uri ?? '' },
+        image: { imageUri: config.imageUri ?? '', built: false, tag: '' },
+      });
+      if (typeof opts.commentFile === 'string') await writeFile(opts.commentFile, comment);
+      if (opts.json) stdout(JSON.stringify({ passed: gate.passed, gate, metrics }, null, 2));
+      else sinks.out(`${comment}\n\n${gate.message}`);
+      return gate.passed ? 0 : 1;
+    }),
+  );
+
+  return program;
+}
+
+/** Parses and runs; returns the exit code (commander usage errors -> 2). */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const program = buildProgram(deps);
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    throw error;
+  }
+  return Number(process.exitCode ?? 0);
+}

@@ -1,0 +1,477 @@
+// The one place inputs (action) and flags (CLI) are read. readConfig applies the catalogue's
+// defaults, checks every value and either returns a typed Config or throws one ConfigError that
+// lists every problem, each naming the input, the value and the rule, before any AWS call.
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { readEventPayload, runContextFromEnv } from './context.js';
+import {
+  HYPERPARAMETER_RULES,
+  MAX_HYPERPARAMETERS,
+  typeHyperparameter,
+  type HyperparameterValue,
+} from './hyperparameters.js';
+import { INPUTS, MAX_RUNTIME_LIMIT_SECONDS } from './inputs.js';
+import { deriveJobName, isValidJobName, JOB_NAME_MAX_LENGTH } from './jobname.js';
+import type { Config, GateMetric, Hyperparameters, RunContext, Threshold } from './types.js';
+
+/** Returns the raw value of an input by its kebab-case name; '' = not given. */
+export type InputReader = (name: string) => string;
+
+export interface ReadConfigOptions {
+  context: RunContext;
+  env: NodeJS.ProcessEnv;
+  /** Directory holding action.yml (and the default training-container/). */
+  actionRoot: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    const n = problems.length;
+    super(`Invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Dedicated inputs that are ultralytics train arguments, by ultralytics name. */
+const DEDICATED: Readonly<Record<string, string>> = {
+  model: 'model',
+  epochs: 'epochs',
+  batch: 'batch-size',
+  imgsz: 'imgsz',
+  patience: 'patience',
+  workers: 'workers',
+  lr0: 'lr0',
+};
+
+const VOLUME_SIZE_MAX_GB = 16384;
+/** Longest accepted wait-timeout: 30 days. */
+const WAIT_TIMEOUT_MAX_SECONDS = 30 * 24 * 60 * 60;
+/** wait-timeout default margin over the job's own limit: startup, upload, polling lag. */
+const WAIT_MARGIN_SECONDS = 30 * 60;
+
+const ROLE_ARN = /^arn:aws[-a-z]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[0-9a-z]+$/;
+const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+// Docker image reference: [registry[:port]/]path[:tag][@sha256:digest].
+const IMAGE_REFERENCE =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+// S3's "safe" key characters; anything else needs URL-encoding somewhere along the way.
+const PREFIX_CHARS = /^[A-Za-z0-9!_.*'()/-]+$/;
+const WEIGHTS = /^(?:https:\/\/\S+|[A-Za-z0-9._/-]+)\.pt$/;
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const INTEGER = /^\d+$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+
+/** The first S3 general purpose bucket naming rule `name` breaks, or undefined. Pure. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'must be 3-63 characters long';
+  if (!/^[a-z0-9.-]+$/.test(name)) {
+    return 'may contain only lowercase letters, digits, dots and hyphens';
+  }
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'must start and end with a letter or digit';
+  if (name.includes('..')) return 'must not contain two adjacent dots';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not be formatted as an IP address';
+  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) {
+    if (name.startsWith(prefix)) return `must not start with the reserved prefix "${prefix}"`;
+  }
+  for (const suffix of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) {
+    if (name.endsWith(suffix)) return `must not end with the reserved suffix "${suffix}"`;
+  }
+  return undefined;
+}
+
+/** Reads inputs as @actions/core does (INPUT_<NAME> variables, trimmed), without importing it. */
+export function actionInputReader(env: NodeJS.ProcessEnv): InputReader {
+  return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+/**
+ * Reads parsed CLI options (commander camelCases `--batch-size` to `batchSize`). Booleans become
+ * 'true'/'false' so they pass the same validation as action inputs; absent options read as ''.
+ */
+export function optionsInputReader(options: Readonly<Record<string, unknown>>): InputReader {
+  return (name) => {
+    const key = name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const value = options[key];
+    return value === undefined || value === null ? '' : String(value);
+  };
+}
+
+/** The action's Config from the runner's environment: INPUT_* variables and the event payload. */
+export function readActionConfig(env: NodeJS.ProcessEnv, actionRoot: string): Config {
+  const context = runContextFromEnv(env, readEventPayload(env));
+  return readConfig(actionInputReader(env), { context, env, actionRoot });
+}
+
+export function readConfig(read: InputReader, options: ReadConfigOptions): Config {
+  const { context, env, actionRoot } = options;
+  const problems: string[] = [];
+  const fail = (input: string, value: string, rule: string) => {
+    problems.push(`${input}: ${JSON.stringify(value)} ${rule}`);
+  };
+
+  // Each input read once; `given` tells an explicit value from a catalogue default.
+  const given = new Map<string, string>();
+  const value = new Map<string, string>();
+  for (const spec of INPUTS) {
+    const raw = (read(spec.name) ?? '').trim();
+    if (raw !== '') given.set(spec.name, raw);
+    value.set(spec.name, raw !== '' ? raw : (spec.default ?? ''));
+  }
+  const get = (name: string): string => {
+    const v = value.get(name);
+    if (v === undefined) throw new Error(`input "${name}" is not in the catalogue`);
+    return v;
+  };
+
+  const bool = (name: string): boolean | undefined => {
+    const v = get(name);
+    if (TRUE.has(v)) return true;
+    if (FALSE.has(v)) return false;
+    fail(name, v, 'must be true or false');
+    return undefined;
+  };
+  const int = (name: string, min: number, max: number, v = get(name)): number | undefined => {
+    const n = INTEGER.test(v) ? Number(v) : NaN;
+    if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+    fail(name, v, `must be a whole number from ${min} to ${max}`);
+    return undefined;
+  };
+
+  // --- where ---
+  let region = get('aws-region');
+  let regionSource = 'aws-region';
+  if (region === '') {
+    for (const variable of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+      const fromEnv = env[variable]?.trim();
+      if (fromEnv) {
+        region = fromEnv;
+        regionSource = `aws-region (from ${variable})`;
+        break;
+      }
+    }
+  }
+  if (region === '') {
+    fail('aws-region', '', 'is required: set the input, AWS_REGION or AWS_DEFAULT_REGION');
+  } else if (!REGION.test(region)) {
+    fail(regionSource, region, 'must be an AWS region name like us-east-1');
+  }
+
+  const instanceType = get('instance-type');
+  const local = instanceType === 'local';
+  if (!local && !INSTANCE_TYPE.test(instanceType)) {
+    fail(
+      'instance-type',
+      instanceType,
+      'must be a SageMaker instance type ml.<family>.<size> (e.g. ml.g5.xlarge) or local',
+    );
+  }
+
+  const role = get('role');
+  if (role === '') {
+    if (!local) {
+      fail(
+        'role',
+        '',
+        'is required (the SageMaker execution role ARN) unless instance-type is local',
+      );
+    }
+  } else if (!ROLE_ARN.test(role)) {
+    fail('role', role, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<path/name>');
+  }
+
+  const bucket = get('bucket');
+  if (bucket === '') {
+    fail('bucket', '', 'is required: the S3 bucket for snapshots, checkpoints and output');
+  } else {
+    const rule = bucketNameProblem(bucket);
+    if (rule) fail('bucket', bucket, `is not a valid S3 bucket name: it ${rule}`);
+  }
+
+  const prefix = get('prefix');
+  if (prefix.startsWith('/') || prefix.endsWith('/')) {
+    fail('prefix', prefix, 'must not start or end with a slash');
+  } else if (prefix.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    fail('prefix', prefix, 'must not contain empty, "." or ".." path segments');
+  } else if (!PREFIX_CHARS.test(prefix)) {
+    fail('prefix', prefix, "may contain only letters, digits, /, !, -, _, ., *, ' and parentheses");
+  } else if (prefix.length > 512) {
+    fail('prefix', prefix, 'must be at most 512 characters');
+  }
+
+  // --- dataset ---
+  const dataset = get('dataset');
+  let datasetS3Uri: string | undefined;
+  if (given.has('dataset-s3-uri')) {
+    const uri = get('dataset-s3-uri');
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    const keyPrefix = match?.[2]?.replace(/\/+$/, '');
+    if (!match || !keyPrefix) {
+      fail(
+        'dataset-s3-uri',
+        uri,
+        'must be s3://<bucket>/<prefix> (a prefix holding the data yaml)',
+      );
+    } else {
+      const rule = bucketNameProblem(match[1] ?? '');
+      if (rule) {
+        fail('dataset-s3-uri', uri, `names an invalid S3 bucket "${match[1]}": it ${rule}`);
+      } else {
+        // A trailing slash keeps S3Prefix from also matching sibling prefixes (data vs data-old).
+        datasetS3Uri = `s3://${match[1]}/${keyPrefix}/`;
+      }
+    }
+  }
+
+  // --- image ---
+  let imageUri: string | undefined;
+  if (given.has('image-uri')) {
+    imageUri = get('image-uri');
+    if (imageUri.length > 255 || !IMAGE_REFERENCE.test(imageUri)) {
+      fail(
+        'image-uri',
+        imageUri,
+        'must be an image reference <registry>/<repository>[:tag][@sha256:digest], at most 255 characters',
+      );
+    }
+  }
+  const ecrRepository = get('ecr-repository');
+  if (
+    ecrRepository.length < 2 ||
+    ecrRepository.length > 256 ||
+    !ECR_REPOSITORY.test(ecrRepository)
+  ) {
+    fail(
+      'ecr-repository',
+      ecrRepository,
+      'must be an ECR repository name: 2-256 lowercase letters, digits and . _ - / separators',
+    );
+  }
+  const containerContext = get('container-context') || path.join(actionRoot, 'training-container');
+
+  // A Map, then fromEntries: a KEY like __proto__ stays an ordinary own property.
+  const buildArgMap = new Map<string, string>();
+  get('build-args')
+    .split(/\r?\n/)
+    .forEach((line, index) => {
+      const entry = line.trim();
+      if (entry === '') return;
+      const eq = entry.indexOf('=');
+      const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+      if (!BUILD_ARG_KEY.test(key)) {
+        fail('build-args', entry, `(line ${index + 1}) must be KEY=VALUE with KEY like MY_ARG`);
+      } else if (buildArgMap.has(key)) {
+        fail('build-args', entry, `(line ${index + 1}) sets ${key} a second time`);
+      } else {
+        buildArgMap.set(key, entry.slice(eq + 1));
+      }
+    });
+
+  let pretrainedWeights: string | undefined;
+  if (given.has('pretrained-weights')) {
+    pretrainedWeights = get('pretrained-weights');
+    if (!WEIGHTS.test(pretrainedWeights)) {
+      fail(
+        'pretrained-weights',
+        pretrainedWeights,
+        'must be a .pt weights file name, path or https URL (e.g. yolov8m.pt)',
+      );
+    }
+  }
+  const push = bool('push') ?? true;
+
+  // --- job ---
+  let jobName = get('job-name');
+  const jobNameExplicit = given.has('job-name');
+  if (!jobNameExplicit) {
+    jobName = deriveJobName(context);
+  } else if (jobName.length > JOB_NAME_MAX_LENGTH) {
+    fail('job-name', jobName, `is ${jobName.length} characters; SageMaker allows at most 63`);
+  } else if (!isValidJobName(jobName)) {
+    fail(
+      'job-name',
+      jobName,
+      'must match ^[a-zA-Z0-9](-*[a-zA-Z0-9])*$: letters, digits and hyphens, starting and ending with a letter or digit',
+    );
+  }
+
+  const countText = get('instance-count');
+  const instanceCount = INTEGER.test(countText) ? Number(countText) : NaN;
+  if (!(instanceCount >= 1)) {
+    fail('instance-count', countText, 'must be a whole number >= 1 (only 1 is supported for now)');
+  } else if (instanceCount > 1) {
+    fail(
+      'instance-count',
+      countText,
+      'is not supported yet (only 1): multi-node DDP is not supported by ultralytics; use one larger instance (more GPUs) instead',
+    );
+  }
+  const volumeSizeGb = int('volume-size', 1, VOLUME_SIZE_MAX_GB);
+  const maxRuntimeSeconds = int('max-runtime', 1, MAX_RUNTIME_LIMIT_SECONDS);
+
+  // Spot is a SageMaker feature; the local backend ignores it (and max-wait) rather than failing.
+  const spotInput = bool('spot');
+  const spot = spotInput === true && !local;
+  let maxWaitSeconds: number | undefined;
+  if (given.has('max-wait') && !local && spotInput !== undefined) {
+    const text = get('max-wait');
+    if (!spot) {
+      fail(
+        'max-wait',
+        text,
+        'is only valid with spot: true (spot is false); remove it or enable spot',
+      );
+    } else {
+      maxWaitSeconds = int('max-wait', 2, MAX_RUNTIME_LIMIT_SECONDS, text);
+      if (maxWaitSeconds !== undefined && maxRuntimeSeconds !== undefined) {
+        if (maxWaitSeconds <= maxRuntimeSeconds) {
+          fail(
+            'max-wait',
+            text,
+            `must be greater than max-runtime (${maxRuntimeSeconds}): it covers waiting for spot capacity plus training`,
+          );
+        }
+      }
+    }
+  } else if (spot && maxRuntimeSeconds !== undefined) {
+    maxWaitSeconds = Math.min(2 * maxRuntimeSeconds, MAX_RUNTIME_LIMIT_SECONDS);
+    if (maxWaitSeconds <= maxRuntimeSeconds) {
+      fail(
+        'max-runtime',
+        String(maxRuntimeSeconds),
+        `leaves no room for max-wait with spot: true (max-wait must be greater than max-runtime and at most ${MAX_RUNTIME_LIMIT_SECONDS}); lower max-runtime or set spot: false`,
+      );
+    }
+  }
+
+  // --- hyperparameters ---
+  const hyperparameters: Hyperparameters = {};
+  for (const [name, input] of Object.entries(DEDICATED)) {
+    const v = get(input);
+    if (v === '') continue;
+    const typed = typeHyperparameter(name, v);
+    if (typed.ok) hyperparameters[name] = typed.value;
+    else fail(input, v, `must be ${typed.expected}`);
+  }
+  if (given.has('hyperparameters')) {
+    readExtraHyperparameters(get('hyperparameters'), hyperparameters, problems);
+  }
+
+  // --- gate ---
+  const thresholds: Threshold[] = [];
+  const gates: [GateMetric, string][] = [
+    ['map50', 'map50-threshold'],
+    ['map50_95', 'map50-95-threshold'],
+    ['precision', 'precision-threshold'],
+    ['recall', 'recall-threshold'],
+  ];
+  for (const [metric, input] of gates) {
+    const v = get(input);
+    if (v === '') continue;
+    const n = NUMBER.test(v) ? Number(v) : NaN;
+    if (n >= 0 && n <= 1) thresholds.push({ metric, min: n, input });
+    else fail(input, v, 'must be a number from 0 to 1 (e.g. 0.85)');
+  }
+
+  // --- run ---
+  const wait = bool('wait') ?? true;
+  let waitTimeoutSeconds: number | undefined;
+  if (given.has('wait-timeout')) {
+    waitTimeoutSeconds = int('wait-timeout', 1, WAIT_TIMEOUT_MAX_SECONDS);
+  } else if (maxRuntimeSeconds !== undefined) {
+    waitTimeoutSeconds = (maxWaitSeconds ?? maxRuntimeSeconds) + WAIT_MARGIN_SECONDS;
+  }
+  const githubToken = get('github-token') || env.GITHUB_TOKEN?.trim() || undefined;
+  const comment = bool('comment') ?? true;
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config: Config = {
+    region,
+    role,
+    bucket,
+    prefix,
+    dataset,
+    ecrRepository,
+    containerContext,
+    buildArgs: Object.fromEntries(buildArgMap),
+    push,
+    jobName,
+    jobNameExplicit,
+    instanceType,
+    instanceCount: instanceCount as number,
+    volumeSizeGb: volumeSizeGb as number,
+    maxRuntimeSeconds: maxRuntimeSeconds as number,
+    spot,
+    hyperparameters,
+    thresholds,
+    wait,
+    waitTimeoutSeconds: waitTimeoutSeconds as number,
+    comment,
+    context,
+  };
+  if (datasetS3Uri !== undefined) config.datasetS3Uri = datasetS3Uri;
+  if (imageUri !== undefined) config.imageUri = imageUri;
+  if (pretrainedWeights !== undefined) config.pretrainedWeights = pretrainedWeights;
+  if (maxWaitSeconds !== undefined) config.maxWaitSeconds = maxWaitSeconds;
+  if (githubToken !== undefined) config.githubToken = githubToken;
+  return config;
+}
+
+function showValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Parses the `hyperparameters` mapping into `into`, adding a problem for every bad entry. */
+function readExtraHyperparameters(text: string, into: Hyperparameters, problems: string[]): void {
+  const fail = (rule: string) => problems.push(`hyperparameters: ${rule}`);
+  let parsed: unknown;
+  try {
+    // JSON is YAML; duplicate keys are errors in the yaml package by default.
+    // logLevel 'error': still throws on errors, but never prints warnings to the log itself.
+    parsed = parseYaml(text, { logLevel: 'error' });
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    fail(`${showValue(text)} is not a valid YAML or JSON mapping: ${reason}`);
+    return;
+  }
+  if (parsed === null || parsed === undefined) return;
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    fail(
+      `${showValue(text)} must be a mapping of ultralytics train arguments, e.g. {"optimizer": "AdamW"}`,
+    );
+    return;
+  }
+  const dedicatedInputs = new Set(Object.values(DEDICATED));
+  for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
+    const input = Object.hasOwn(DEDICATED, key)
+      ? DEDICATED[key]
+      : dedicatedInputs.has(key)
+        ? key
+        : undefined;
+    if (input !== undefined) {
+      fail(`"${key}" (value ${showValue(raw)}) has its own input: use the ${input} input instead`);
+    } else if (raw === null || raw === undefined) {
+      fail(`"${key}" has no value`);
+    } else if (typeof raw === 'object') {
+      fail(`"${key}" = ${showValue(raw)} must be a single value, not a list or mapping`);
+    } else {
+      const typed = typeHyperparameter(key, raw as HyperparameterValue);
+      if (typed.ok) into[key] = typed.value;
+      else if (!Object.hasOwn(HYPERPARAMETER_RULES, key)) {
+        fail(`"${key}" (value ${showValue(raw)}) is not ${typed.expected}`);
+      } else fail(`"${key}" = ${showValue(raw)}: expected ${typed.expected}`);
+    }
+  }
+  if (Object.keys(into).length > MAX_HYPERPARAMETERS) {
+    fail(
+      `${Object.keys(into).length} arguments in all; SageMaker accepts at most ${MAX_HYPERPARAMETERS}`,
+    );
+  }
+}

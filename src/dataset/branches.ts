@@ -1,0 +1,114 @@
+// Which snapshot a branch last trained on: a small pointer object per branch, written after a sync
+// on non-PR runs, read on PRs to diff against the base branch.
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { datasetKeys, normalizeBranch, s3Uri } from './keys.js';
+import type { DatasetStats } from './report.js';
+import { parseSnapshotDocument, sha256Hex, type SnapshotDocument } from './snapshot.js';
+
+export interface BranchPointer {
+  version: 1;
+  branch: string;
+  fingerprint: string;
+  /** ISO time the pointer was written. */
+  updatedAt: string;
+  /** Commit the snapshot came from, when known. */
+  sha?: string;
+}
+
+export interface BranchTarget {
+  bucket: string;
+  prefix: string;
+  branch: string;
+}
+
+export interface BaseSnapshot {
+  fingerprint: string;
+  document: SnapshotDocument;
+  /** Absent for snapshots synced without stats. */
+  stats?: DatasetStats;
+}
+
+export async function recordBranchSnapshot(
+  s3: S3Client,
+  target: BranchTarget & { fingerprint: string; sha?: string; now?: () => Date },
+): Promise<{ uri: string; pointer: BranchPointer }> {
+  if (!/^[0-9a-f]{64}$/.test(target.fingerprint)) {
+    throw new Error(`fingerprint '${target.fingerprint}' is not a sha256 (64 lowercase hex)`);
+  }
+  const pointer: BranchPointer = {
+    version: 1,
+    branch: normalizeBranch(target.branch),
+    fingerprint: target.fingerprint,
+    updatedAt: (target.now?.() ?? new Date()).toISOString(),
+    ...(target.sha ? { sha: target.sha } : {}),
+  };
+  const key = datasetKeys(target.prefix).branch(target.branch);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: target.bucket,
+      Key: key,
+      Body: JSON.stringify(pointer),
+      ContentType: 'application/json',
+    }),
+  );
+  return { uri: s3Uri(target.bucket, key), pointer };
+}
+
+/** The object's text, or undefined when it does not exist. */
+async function getText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await res.Body?.transformToString('utf-8');
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The branch's last snapshot, or undefined when the branch has none yet. The snapshot JSON is
+ * checked against its fingerprint, so a diff never rests on a damaged object.
+ */
+export async function loadBranchSnapshot(
+  s3: S3Client,
+  target: BranchTarget,
+): Promise<BaseSnapshot | undefined> {
+  const keys = datasetKeys(target.prefix);
+  const pointerKey = keys.branch(target.branch);
+  const pointerText = await getText(s3, target.bucket, pointerKey);
+  if (pointerText === undefined) return undefined;
+  let pointer: Partial<BranchPointer>;
+  try {
+    pointer = JSON.parse(pointerText) as Partial<BranchPointer>;
+  } catch {
+    throw new Error(`${s3Uri(target.bucket, pointerKey)} is not JSON`);
+  }
+  const fp = pointer.fingerprint;
+  if (typeof fp !== 'string' || !/^[0-9a-f]{64}$/.test(fp)) {
+    throw new Error(`${s3Uri(target.bucket, pointerKey)} has no valid fingerprint`);
+  }
+  const snapshotKey = keys.snapshot(fp);
+  const json = await getText(s3, target.bucket, snapshotKey);
+  if (json === undefined) {
+    throw new Error(
+      `branch ${target.branch} points at ${s3Uri(target.bucket, snapshotKey)}, which does not exist`,
+    );
+  }
+  if (sha256Hex(json) !== fp) {
+    throw new Error(`${s3Uri(target.bucket, snapshotKey)} does not hash to its fingerprint`);
+  }
+  const document = parseSnapshotDocument(json, s3Uri(target.bucket, snapshotKey));
+  const statsText = await getText(s3, target.bucket, keys.stats(fp));
+  let stats: DatasetStats | undefined;
+  if (statsText !== undefined) {
+    try {
+      const parsed = JSON.parse(statsText) as DatasetStats;
+      if (parsed?.version === 1 && Array.isArray(parsed.names) && Array.isArray(parsed.splits))
+        stats = parsed;
+    } catch {
+      // Stats only enrich the diff; a damaged one is ignored rather than failing the run.
+    }
+  }
+  return { fingerprint: fp, document, ...(stats ? { stats } : {}) };
+}

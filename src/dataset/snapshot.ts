@@ -1,0 +1,156 @@
+// The content-addressed snapshot: every file's sha256 and size under the dataset directory, its
+// canonical JSON and fingerprint (DESIGN.md "S3 layout"). Content only: mtimes never matter.
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { mapLimit } from './concurrency.js';
+import { compareCodePoints, toPosix, walkFiles } from './files.js';
+import { locateDataset } from './yaml.js';
+
+export interface SnapshotFile {
+  sha256: string;
+  size: number;
+}
+
+/** Exactly the stored document: `{ version, files: { <relative path>: {sha256, size} }, config }`. */
+export interface SnapshotDocument {
+  version: 1;
+  files: Record<string, SnapshotFile>;
+  /** The dataset yaml, relative to the snapshot root. */
+  config: string;
+}
+
+export interface Snapshot {
+  fingerprint: string;
+  document: SnapshotDocument;
+  /** The canonical JSON: the exact bytes stored at snapshots/<fingerprint>.json. */
+  json: string;
+  /** Absolute directory the relative paths are under. */
+  root: string;
+  totalBytes: number;
+}
+
+/**
+ * Canonical JSON: object keys sorted by code point, no whitespace, UTF-8. The same bytes as
+ * Python's json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string')
+    return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`canonical JSON cannot hold ${value}`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => compareCodePoints(a, b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  throw new Error(`canonical JSON cannot hold a ${typeof value}`);
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function fingerprintOf(document: SnapshotDocument): string {
+  return sha256Hex(canonicalJson(document));
+}
+
+/** Builds the document from already-hashed files (pure). */
+export function snapshotFromFiles(
+  files: Iterable<[string, SnapshotFile]>,
+  config: string,
+  root: string,
+): Snapshot {
+  // fromEntries defines own properties, so a file called __proto__ stays a file.
+  const sorted = [...files].sort(([a], [b]) => compareCodePoints(a, b));
+  const document: SnapshotDocument = { version: 1, files: Object.fromEntries(sorted), config };
+  const json = canonicalJson(document);
+  return {
+    fingerprint: sha256Hex(json),
+    document,
+    json,
+    root,
+    totalBytes: sorted.reduce((a, [, f]) => a + f.size, 0),
+  };
+}
+
+/** Small files in one read (fewer syscalls); large ones streamed so memory stays flat. */
+const WHOLE_READ_LIMIT = 1024 * 1024;
+
+export async function hashFile(abs: string, sizeHint?: number): Promise<SnapshotFile> {
+  const size = sizeHint ?? (await fs.stat(abs)).size;
+  if (size <= WHOLE_READ_LIMIT) {
+    const data = await fs.readFile(abs);
+    return { sha256: sha256Hex(data), size: data.length };
+  }
+  const hash = createHash('sha256');
+  let total = 0;
+  for await (const chunk of createReadStream(abs, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    total += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size: total };
+}
+
+export interface BuildSnapshotOptions {
+  /** Files hashed at once (default 16). */
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Hashes every file under the dataset directory (see files.ts for what is left out). */
+export async function buildSnapshot(
+  datasetPath: string,
+  options: BuildSnapshotOptions = {},
+): Promise<Snapshot> {
+  const { root, yamlPath } = await locateDataset(datasetPath);
+  const walked = await walkFiles(root);
+  let done = 0;
+  const hashed = await mapLimit(walked, options.concurrency ?? 16, async (file) => {
+    const result = await hashFile(file.abs);
+    options.onProgress?.(++done, walked.length);
+    return [file.rel, result] as [string, SnapshotFile];
+  });
+  return snapshotFromFiles(hashed, toPosix(path.relative(root, yamlPath)), root);
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Parses a stored snapshot JSON, checking its shape; `source` names it in errors. */
+export function parseSnapshotDocument(text: string, source: string): SnapshotDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${source} is not JSON: ${(error as Error).message}`);
+  }
+  const doc = value as Partial<SnapshotDocument> | null;
+  if (
+    !doc ||
+    typeof doc !== 'object' ||
+    doc.version !== 1 ||
+    typeof doc.config !== 'string' ||
+    !doc.files ||
+    typeof doc.files !== 'object'
+  ) {
+    throw new Error(`${source} is not a version 1 snapshot ({version: 1, files, config})`);
+  }
+  for (const [rel, f] of Object.entries(doc.files)) {
+    if (
+      !f ||
+      typeof f !== 'object' ||
+      !SHA256.test(String(f.sha256)) ||
+      !Number.isSafeInteger(f.size) ||
+      f.size < 0
+    ) {
+      throw new Error(
+        `${source}: entry '${rel}' needs a sha256 (64 hex) and a size (integer >= 0)`,
+      );
+    }
+  }
+  return doc as SnapshotDocument;
+}

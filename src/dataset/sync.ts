@@ -1,0 +1,394 @@
+// The sync stage: put a snapshot in S3 so that nothing is uploaded twice and a half-done sync is
+// never mistaken for a whole one. Order: existence check of the snapshot JSON (a no-op sync is that
+// one request) -> one listing of existing blobs -> missing blobs -> ManifestFile -> stats -> the
+// snapshot JSON last (its presence means complete).
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { mapLimit } from './concurrency.js';
+import { isImagePath } from './images.js';
+import { checkBucketName, datasetKeys, s3Uri } from './keys.js';
+import type { SyncProgress } from './progress.js';
+import type { DatasetStats } from './report.js';
+import { withRetries } from './retry.js';
+import { canonicalJson, sha256Hex, type Snapshot, type SnapshotFile } from './snapshot.js';
+import { formatBytes, formatDuration, renderTable } from './table.js';
+
+export class ContentChangedError extends Error {
+  override name = 'ContentChangedError';
+}
+
+export interface SyncOptions {
+  bucket: string;
+  prefix: string;
+  snapshot: Snapshot;
+  /** Blobs uploaded at once (default 16). */
+  concurrency?: number;
+  onProgress?: (progress: SyncProgress) => void;
+  /** Retries per blob beyond the SDK's own (default 4), with jittered backoff. */
+  retries?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Stops new work and cancels requests in flight; no snapshot JSON is written. */
+  signal?: AbortSignal;
+  /** Files at least this big go through lib-storage multipart (default 16 MiB). */
+  multipartThreshold?: number;
+  /** Multipart part size (default 8 MiB; S3's minimum is 5 MiB). */
+  partSize?: number;
+  /** Split of each file (path relative to the snapshot root), for the per-split table. */
+  splitOf?: ReadonlyMap<string, string>;
+  /** Per-class counts written beside the snapshot for later diffs. */
+  stats?: DatasetStats;
+}
+
+export interface SplitSyncRow {
+  split: string;
+  images: number;
+  labels: number;
+  files: number;
+  uploadedFiles: number;
+  uploadedBytes: number;
+  skippedFiles: number;
+  skippedBytes: number;
+}
+
+export interface SyncResult {
+  fingerprint: string;
+  /** s3:// URI of the ManifestFile (the `training` channel). */
+  datasetUri: string;
+  /** s3:// URI of the snapshot JSON (the `snapshot` channel). */
+  snapshotUri: string;
+  /** The snapshot was already complete in S3: nothing but the existence check was done. */
+  alreadyComplete: boolean;
+  uploadedFiles: number;
+  uploadedBytes: number;
+  skippedFiles: number;
+  skippedBytes: number;
+  /** HTTP requests sent to S3, retries included. */
+  requests: number;
+  seconds: number;
+  perSplit: SplitSyncRow[];
+}
+
+let counterId = 0;
+
+/** Counts every HTTP attempt: the deserialize step runs once per try, inside the retry loop. */
+function countRequests(s3: S3Client): { count: () => number; remove: () => void } {
+  const name = `datasetSyncRequestCounter${++counterId}`;
+  let count = 0;
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      count++;
+      return next(args);
+    },
+    { step: 'deserialize', name },
+  );
+  return { count: () => count, remove: () => void s3.middlewareStack.remove(name) };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+export async function objectExists(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return true;
+  } catch (error) {
+    const name = (error as Error).name;
+    if (statusOf(error) === 404 || name === 'NotFound' || name === 'NoSuchKey') return false;
+    if (statusOf(error) === 403) {
+      throw new Error(
+        `HeadObject ${s3Uri(bucket, key)} was denied (403): the credentials need s3:GetObject on the prefix and s3:ListBucket on the bucket (without ListBucket, S3 answers 403 for missing keys)`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** sha256 -> size of every stored blob, one paginated listing. */
+async function listBlobs(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  signal?: AbortSignal,
+): Promise<Map<string, number>> {
+  const blobs = new Map<string, number>();
+  let token: string | undefined;
+  do {
+    let page;
+    try {
+      page = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchBucket') {
+        throw new Error(
+          `bucket '${bucket}' does not exist (or is not reachable with these credentials)`,
+        );
+      }
+      throw error;
+    }
+    for (const o of page.Contents ?? []) {
+      if (o.Key) blobs.set(o.Key.slice(prefix.length), o.Size ?? -1);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return blobs;
+}
+
+function changedError(rel: string): ContentChangedError {
+  return new ContentChangedError(
+    `${rel} changed while the dataset was being synced: run the sync again once it is stable`,
+  );
+}
+
+async function putSmall(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  abs: string,
+  rel: string,
+  expected: SnapshotFile,
+  signal?: AbortSignal,
+): Promise<void> {
+  const data = await fs.readFile(abs);
+  if (data.length !== expected.size || sha256Hex(data) !== expected.sha256) throw changedError(rel);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: data,
+      ContentLength: data.length,
+      ContentType: 'application/octet-stream',
+    }),
+    { abortSignal: signal },
+  );
+}
+
+/** Multipart through lib-storage, hashing as it streams; a blob that does not match is removed. */
+async function putLarge(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  abs: string,
+  rel: string,
+  expected: SnapshotFile,
+  partSize: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const body = createReadStream(abs).pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await new Upload({
+      client: s3,
+      params: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/octet-stream' },
+      partSize,
+      queueSize: 4,
+      leavePartsOnError: false,
+      abortController: controller,
+    }).done();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (size !== expected.size || hash.digest('hex') !== expected.sha256) {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    throw changedError(rel);
+  }
+}
+
+/** Per-split counts and upload attribution (pure). `uploaded` = relative paths whose blob was sent. */
+export function splitRows(
+  snapshot: Snapshot,
+  uploaded: ReadonlySet<string>,
+  splitOf?: ReadonlyMap<string, string>,
+): SplitSyncRow[] {
+  const rows = new Map<string, SplitSyncRow>();
+  for (const [rel, file] of Object.entries(snapshot.document.files)) {
+    const split = splitOf?.get(rel) ?? 'other';
+    let row = rows.get(split);
+    if (!row) {
+      row = {
+        split,
+        images: 0,
+        labels: 0,
+        files: 0,
+        uploadedFiles: 0,
+        uploadedBytes: 0,
+        skippedFiles: 0,
+        skippedBytes: 0,
+      };
+      rows.set(split, row);
+    }
+    row.files++;
+    if (split !== 'other') {
+      if (isImagePath(rel)) row.images++;
+      else row.labels++;
+    }
+    if (uploaded.has(rel)) {
+      row.uploadedFiles++;
+      row.uploadedBytes += file.size;
+    } else {
+      row.skippedFiles++;
+      row.skippedBytes += file.size;
+    }
+  }
+  const order = ['train', 'val', 'test'];
+  const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : s === 'other' ? 99 : 50);
+  return [...rows.values()].sort(
+    (a, b) => rank(a.split) - rank(b.split) || (a.split < b.split ? -1 : 1),
+  );
+}
+
+/** The SageMaker ManifestFile: the objects prefix, then each blob once (sorted). */
+export function manifestJson(bucket: string, objectsPrefix: string, snapshot: Snapshot): string {
+  const blobs = [...new Set(Object.values(snapshot.document.files).map((f) => f.sha256))].sort();
+  return JSON.stringify([{ prefix: s3Uri(bucket, objectsPrefix) }, ...blobs]);
+}
+
+export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<SyncResult> {
+  const started = performance.now();
+  const bucket = checkBucketName(options.bucket);
+  const keys = datasetKeys(options.prefix);
+  const { snapshot, signal } = options;
+  const fp = snapshot.fingerprint;
+  const concurrency = options.concurrency ?? 16;
+  const threshold = options.multipartThreshold ?? 16 * 1024 * 1024;
+  const partSize = options.partSize ?? 8 * 1024 * 1024;
+  const counter = countRequests(s3);
+  const finish = (alreadyComplete: boolean, uploaded: Set<string>): SyncResult => {
+    const perSplit = splitRows(snapshot, uploaded, options.splitOf);
+    const total = (k: keyof SplitSyncRow) => perSplit.reduce((a, r) => a + (r[k] as number), 0);
+    return {
+      fingerprint: fp,
+      datasetUri: s3Uri(bucket, keys.manifest(fp)),
+      snapshotUri: s3Uri(bucket, keys.snapshot(fp)),
+      alreadyComplete,
+      uploadedFiles: total('uploadedFiles'),
+      uploadedBytes: total('uploadedBytes'),
+      skippedFiles: total('skippedFiles'),
+      skippedBytes: total('skippedBytes'),
+      requests: counter.count(),
+      seconds: (performance.now() - started) / 1000,
+      perSplit,
+    };
+  };
+  try {
+    if (await objectExists(s3, bucket, keys.snapshot(fp), signal)) return finish(true, new Set());
+
+    const stored = await listBlobs(s3, bucket, keys.objectsPrefix, signal);
+    // Each missing blob once, sent from the first file (in path order) that holds it.
+    const missing = new Map<string, { rel: string; file: SnapshotFile }>();
+    for (const [rel, file] of Object.entries(snapshot.document.files)) {
+      if (stored.get(file.sha256) === file.size || missing.has(file.sha256)) continue;
+      missing.set(file.sha256, { rel, file });
+    }
+    const work = [...missing.values()];
+    const progress: SyncProgress = {
+      files: 0,
+      totalFiles: work.length,
+      bytes: 0,
+      totalBytes: work.reduce((a, w) => a + w.file.size, 0),
+      seconds: 0,
+    };
+    options.onProgress?.({ ...progress });
+    await mapLimit(
+      work,
+      concurrency,
+      async ({ rel, file }) => {
+        const abs = path.join(snapshot.root, rel);
+        const key = keys.object(file.sha256);
+        await withRetries(
+          () =>
+            file.size >= threshold
+              ? putLarge(s3, bucket, key, abs, rel, file, partSize, signal)
+              : putSmall(s3, bucket, key, abs, rel, file, signal),
+          {
+            retries: options.retries,
+            sleep: options.sleep,
+            random: options.random,
+            signal,
+            onRetry: options.onRetry,
+          },
+        );
+        progress.files++;
+        progress.bytes += file.size;
+        progress.seconds = (performance.now() - started) / 1000;
+        options.onProgress?.({ ...progress });
+      },
+      signal,
+    );
+
+    const put = (key: string, body: string, contentType: string) =>
+      s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+        {
+          abortSignal: signal,
+        },
+      );
+    await put(
+      keys.manifest(fp),
+      manifestJson(bucket, keys.objectsPrefix, snapshot),
+      'application/json',
+    );
+    if (options.stats) await put(keys.stats(fp), canonicalJson(options.stats), 'application/json');
+    signal?.throwIfAborted();
+    await put(keys.snapshot(fp), snapshot.json, 'application/json');
+    return finish(false, new Set(work.map((w) => w.rel)));
+  } finally {
+    counter.remove();
+  }
+}
+
+/** The final table of the sync stage (like the old upload script's), for the log. */
+export function formatSyncTable(result: SyncResult): string {
+  const cell = (files: number, bytes: number) => `${files} (${formatBytes(bytes)})`;
+  const rows = result.perSplit.map((r) => [
+    r.split,
+    String(r.images),
+    String(r.labels),
+    String(r.files),
+    cell(r.uploadedFiles, r.uploadedBytes),
+    cell(r.skippedFiles, r.skippedBytes),
+  ]);
+  const sum = (k: keyof SplitSyncRow) => result.perSplit.reduce((a, r) => a + (r[k] as number), 0);
+  rows.push([
+    'total',
+    String(sum('images')),
+    String(sum('labels')),
+    String(sum('files')),
+    cell(result.uploadedFiles, result.uploadedBytes),
+    cell(result.skippedFiles, result.skippedBytes),
+  ]);
+  const table = renderTable(['split', 'images', 'labels', 'files', 'uploaded', 'skipped'], rows);
+  const verdict = result.alreadyComplete ? 'already in S3, nothing uploaded' : 'uploaded';
+  return `${table}\nSnapshot ${result.fingerprint} ${verdict}: ${result.requests} request(s) in ${formatDuration(result.seconds)}\n  dataset  ${result.datasetUri}\n  snapshot ${result.snapshotUri}`;
+}

@@ -1,0 +1,344 @@
+// The build stage: give the training job an image in ECR, building it only when the container
+// source (build context, build args, platform) has never been built before.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import * as exec from '@actions/exec';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { Config } from '../types.js';
+import { hashBuildContext } from './context-hash.js';
+import {
+  CACHE_TAG,
+  TRAINING_PLATFORM,
+  buildxBuildArgs,
+  buildxVersionArgs,
+  classicBuildArgs,
+  commitTagFor,
+  digestFromPushOutput,
+  loginArgs,
+  logoutArgs,
+  pushArgs,
+} from './docker-args.js';
+import {
+  addTag,
+  ensureRepository,
+  findImages,
+  getRegistryLogin,
+  isTagImmutable,
+  type RepositoryInfo,
+} from './ecr.js';
+
+export interface ImageResult {
+  /** What the job runs: `<repository uri>:<tag>` (or the `image-uri` input, or a local name). */
+  imageUri: string;
+  /** Registry digest, when known (pushed or found in ECR). */
+  imageDigest?: string;
+  /** The content-hash tag `src-<12 hex>` (or the tag of a given `image-uri`, possibly empty). */
+  tag: string;
+  /** Also tagged with this commit SHA (push to the default branch). */
+  commitTag?: string;
+  /** false when the image already existed (or was given): nothing was built. */
+  built: boolean;
+}
+
+export type DockerStep = 'login' | 'build' | 'push';
+
+/** A docker step failed: the message names the step and carries the end of its output. */
+export class ImageStageError extends Error {
+  constructor(
+    readonly step: DockerStep,
+    message: string,
+    readonly tail: readonly string[],
+  ) {
+    super(message);
+    this.name = 'ImageStageError';
+  }
+}
+
+export interface DockerResult {
+  exitCode: number;
+  /** The last lines of stdout and stderr, interleaved as they arrived. */
+  tail: string[];
+}
+
+export type DockerRunner = (
+  args: string[],
+  options?: { input?: Buffer; silent?: boolean },
+) => Promise<DockerResult>;
+
+export const TAIL_LINES = 50;
+
+/** Runs docker through @actions/exec (argument array, no shell), streaming output to the log. */
+export function execDocker(command = 'docker', env: NodeJS.ProcessEnv = process.env): DockerRunner {
+  return async (args, options = {}) => {
+    const tail: string[] = [];
+    const keep = (line: string) => {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+    };
+    let exitCode: number;
+    try {
+      exitCode = await exec.exec(command, args, {
+        ignoreReturnCode: true,
+        // Passed explicitly so docker sees this module's view of the environment (DOCKER_CONFIG,
+        // DOCKER_HOST, ...), which is not always the process's own (test sandboxes, embedders).
+        env: definedOnly(env),
+        silent: options.silent ?? false,
+        ...(options.input ? { input: options.input } : {}),
+        listeners: { stdline: keep, errline: keep },
+      });
+    } catch (error) {
+      throw new Error(
+        `cannot run ${command}: ${(error as Error).message}. The build stage needs Docker; set image-uri to use a prebuilt image instead.`,
+      );
+    }
+    return { exitCode, tail };
+  };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+}
+
+async function runStep(
+  docker: DockerRunner,
+  step: DockerStep,
+  args: string[],
+  input?: Buffer,
+): Promise<DockerResult> {
+  const result = await docker(args, input ? { input } : {});
+  if (result.exitCode !== 0) {
+    const what = `docker ${args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ')}`;
+    const shown = result.tail.length
+      ? `\nLast ${result.tail.length} lines:\n${result.tail.join('\n')}`
+      : '';
+    throw new ImageStageError(
+      step,
+      `Image ${step} failed: ${what} exited with code ${result.exitCode}.${shown}`,
+      result.tail,
+    );
+  }
+  return result;
+}
+
+/** Tag (or digest) part of an image reference, for the given-`image-uri` case. */
+function tagOfReference(uri: string): string {
+  const lastSegment = uri.slice(uri.lastIndexOf('/') + 1);
+  if (lastSegment.includes('@')) return '';
+  const colon = lastSegment.lastIndexOf(':');
+  return colon >= 0 ? lastSegment.slice(colon + 1) : '';
+}
+
+function digestOfReference(uri: string): string | undefined {
+  return /@(sha256:[0-9a-f]{64})$/.exec(uri)?.[1];
+}
+
+async function readMetadataDigest(file: string): Promise<string | undefined> {
+  try {
+    const meta = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    const digest = meta['containerimage.digest'];
+    return typeof digest === 'string' ? digest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ImageDeps {
+  ecr: ECRClient;
+  /** Defaults to `docker` from PATH via @actions/exec. */
+  docker?: DockerRunner;
+  /** Where the buildx metadata file goes; defaults to RUNNER_TEMP or the OS temp dir. */
+  tempDir?: string;
+}
+
+interface BuildPlan {
+  context: string;
+  refs: string[];
+  buildArgs: Record<string, string>;
+  push: boolean;
+  cacheRef?: string;
+  cacheWrite: boolean;
+}
+
+async function hasBuildx(docker: DockerRunner): Promise<boolean> {
+  return (await docker(buildxVersionArgs(), { silent: true })).exitCode === 0;
+}
+
+/** buildx when available (registry cache, direct push), else `docker build` + `docker push`. */
+async function buildAndPush(
+  docker: DockerRunner,
+  plan: BuildPlan,
+  useBuildx: boolean,
+  tempDir: string,
+): Promise<string | undefined> {
+  const primary = plan.refs[0] ?? '';
+  if (useBuildx) {
+    const dir = await mkdtemp(path.join(tempDir, 'image-build-'));
+    const metadataFile = path.join(dir, 'metadata.json');
+    try {
+      const args = buildxBuildArgs({
+        context: plan.context,
+        refs: plan.refs,
+        buildArgs: plan.buildArgs,
+        platform: TRAINING_PLATFORM,
+        push: plan.push,
+        cacheWrite: plan.cacheWrite,
+        metadataFile,
+        ...(plan.cacheRef ? { cacheRef: plan.cacheRef } : {}),
+      });
+      await core.group(`Build${plan.push ? ' and push' : ''} ${primary}`, () =>
+        runStep(docker, 'build', args),
+      );
+      return plan.push ? await readMetadataDigest(metadataFile) : undefined;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  core.info('docker buildx is not available: building with `docker build` (no registry cache)');
+  const args = classicBuildArgs({
+    context: plan.context,
+    refs: plan.refs,
+    buildArgs: plan.buildArgs,
+    platform: TRAINING_PLATFORM,
+  });
+  await core.group(`Build ${primary}`, () => runStep(docker, 'build', args));
+  if (!plan.push) return undefined;
+  let digest: string | undefined;
+  for (const ref of plan.refs) {
+    const result = await core.group(`Push ${ref}`, () => runStep(docker, 'push', pushArgs(ref)));
+    digest ??= digestFromPushOutput(result.tail.join('\n'));
+  }
+  return digest;
+}
+
+/** Build args as the image sees them: `pretrained-weights` is baked in as PRETRAINED_WEIGHTS. */
+export function effectiveBuildArgs(config: Pick<Config, 'buildArgs' | 'pretrainedWeights'>) {
+  return {
+    ...config.buildArgs,
+    ...(config.pretrainedWeights ? { PRETRAINED_WEIGHTS: config.pretrainedWeights } : {}),
+  };
+}
+
+/**
+ * The whole build stage. With `image-uri` it only echoes it. With `push: false` (PRs from forks:
+ * no AWS credentials) it builds into the local image store and touches neither ECR nor a login.
+ */
+export async function resolveTrainingImage(deps: ImageDeps, config: Config): Promise<ImageResult> {
+  if (config.imageUri) {
+    core.info(`Using the given image ${config.imageUri}; nothing to build`);
+    const digest = digestOfReference(config.imageUri);
+    return {
+      imageUri: config.imageUri,
+      tag: tagOfReference(config.imageUri),
+      built: false,
+      ...(digest ? { imageDigest: digest } : {}),
+    };
+  }
+
+  const docker = deps.docker ?? execDocker();
+  const tempDir = deps.tempDir ?? process.env.RUNNER_TEMP ?? os.tmpdir();
+  const context = path.resolve(config.containerContext);
+  const buildArgs = effectiveBuildArgs(config);
+  const hash = await hashBuildContext(context, buildArgs, TRAINING_PLATFORM);
+  const { tag } = hash;
+  core.info(`Container source ${config.containerContext}: ${hash.files} files -> tag ${tag}`);
+
+  if (!config.push) {
+    const ref = `${config.ecrRepository}:${tag}`;
+    core.info('push is false: building locally only (no ECR, no registry login)');
+    await buildAndPush(
+      docker,
+      { context, refs: [ref], buildArgs, push: false, cacheWrite: false },
+      await hasBuildx(docker),
+      tempDir,
+    );
+    return { imageUri: ref, tag, built: true };
+  }
+
+  const repo = await ensureRepository(deps.ecr, config.ecrRepository);
+  const commitTag = commitTagFor(config.context);
+  const wanted = [tag, CACHE_TAG, ...(commitTag ? [commitTag] : [])];
+  const existing = await findImages(deps.ecr, repo.name, wanted);
+  const imageUri = `${repo.uri}:${tag}`;
+
+  const hashImage = existing.get(tag);
+  if (hashImage) {
+    core.info(`${imageUri} already exists (${hashImage.digest}): skipping the build`);
+    let tagged = false;
+    if (commitTag) {
+      const current = existing.get(commitTag);
+      if (!current) tagged = await addTag(deps.ecr, repo.name, hashImage, commitTag);
+      else if (current.digest === hashImage.digest) tagged = true;
+      else core.warning(`${repo.uri}:${commitTag} already names ${current.digest}; not re-tagging`);
+    }
+    return {
+      imageUri,
+      imageDigest: hashImage.digest,
+      tag,
+      built: false,
+      ...(tagged && commitTag ? { commitTag } : {}),
+    };
+  }
+
+  const refs = [imageUri];
+  let pushedCommitTag: string | undefined;
+  if (commitTag) {
+    // The same commit built before with other inputs: do not move its tag (an immutable
+    // repository would fail the whole push over an informational tag).
+    const other = existing.get(commitTag);
+    if (other)
+      core.warning(`${repo.uri}:${commitTag} already names ${other.digest}; not re-tagging`);
+    else {
+      refs.push(`${repo.uri}:${commitTag}`);
+      pushedCommitTag = commitTag;
+    }
+  }
+  const cacheWrite = cacheWritable(repo, existing.has(CACHE_TAG));
+  if (!cacheWrite) {
+    core.info(`${repo.uri}:${CACHE_TAG} exists and tags are immutable: using the cache read-only`);
+  }
+
+  // Probed before the token is fetched: a host without docker fails here, holding no secret yet.
+  const buildx = await hasBuildx(docker);
+  const login = await getRegistryLogin(deps.ecr, repo.registry);
+  await runStep(
+    docker,
+    'login',
+    loginArgs(login.registry, login.username),
+    Buffer.from(login.password, 'utf8'),
+  );
+  let digest: string | undefined;
+  try {
+    digest = await buildAndPush(
+      docker,
+      { context, refs, buildArgs, push: true, cacheRef: `${repo.uri}:${CACHE_TAG}`, cacheWrite },
+      buildx,
+      tempDir,
+    );
+  } finally {
+    // Do not leave a registry credential in ~/.docker/config.json (self-hosted runners persist it).
+    const out = await docker(logoutArgs(login.registry), { silent: true }).catch(() => undefined);
+    if (out?.exitCode !== 0) core.warning(`docker logout ${login.registry} failed`);
+  }
+  if (!digest) core.warning(`pushed ${imageUri} but could not read its digest`);
+  core.info(`Pushed ${imageUri}${digest ? ` (${digest})` : ''}`);
+  return {
+    imageUri,
+    tag,
+    built: true,
+    ...(digest ? { imageDigest: digest } : {}),
+    ...(pushedCommitTag ? { commitTag: pushedCommitTag } : {}),
+  };
+}
+
+/** The cache tag may be (re)written unless the repository would refuse to move it. */
+export function cacheWritable(
+  repo: Pick<RepositoryInfo, 'mutability' | 'exclusionFilters'>,
+  cacheTagExists: boolean,
+): boolean {
+  return !cacheTagExists || !isTagImmutable(repo, CACHE_TAG);
+}

@@ -1,0 +1,242 @@
+// The catalogue of the action's inputs and outputs. action.yml mirrors it exactly (a test fails on
+// drift), config.ts applies its defaults (so the CLI and the action share them) and the CLI builds
+// its flags from it. Pure data: nothing here reads the environment.
+
+export interface InputSpec {
+  /** kebab-case, as in action.yml and as a CLI flag (`--<name>`). */
+  name: string;
+  description: string;
+  /** Applied by readConfig when the input is empty; also the action.yml default. */
+  default?: string;
+  /** An action.yml-only default expression (e.g. `${{ github.token }}`) that the CLI cannot apply. */
+  actionDefault?: string;
+  required?: boolean;
+  /** The old launcher script's spellings of the same flag (CLI aliases, 1:1 meaning). */
+  aliases?: string[];
+}
+
+export interface OutputSpec {
+  name: string;
+  description: string;
+}
+
+/** Seconds in 28 days: SageMaker's longest training job. */
+export const MAX_RUNTIME_LIMIT_SECONDS = 28 * 24 * 60 * 60;
+
+export const INPUTS: readonly InputSpec[] = [
+  // AWS
+  {
+    name: 'role',
+    description:
+      'ARN of the SageMaker execution role the training job runs as (arn:aws:iam::<account>:role/<name>). Required unless instance-type is local.',
+  },
+  {
+    name: 'bucket',
+    description:
+      'S3 bucket for dataset snapshots, checkpoints and job output (everything goes under <prefix>/).',
+    required: true,
+  },
+  {
+    name: 'prefix',
+    description: 'Key prefix inside the bucket, without leading or trailing slash.',
+    default: 'yolo-training',
+  },
+  {
+    name: 'aws-region',
+    description:
+      'AWS region of the bucket and the training job. Default: AWS_REGION, else AWS_DEFAULT_REGION (as set by aws-actions/configure-aws-credentials).',
+  },
+  // Dataset
+  {
+    name: 'dataset',
+    description:
+      'Dataset directory in the checkout (or its dataset yaml); validated and synced to S3 as a content-addressed snapshot.',
+    default: 'data/processed',
+  },
+  {
+    name: 'dataset-s3-uri',
+    description:
+      'Use a YOLO dataset already in S3 (s3://bucket/prefix, holding the data yaml) instead of syncing `dataset` ("skip upload").',
+  },
+  // Image
+  {
+    name: 'image-uri',
+    description:
+      'Prebuilt training image (e.g. <account>.dkr.ecr.<region>.amazonaws.com/yolo-training:tag). When set, the image build is skipped.',
+  },
+  {
+    name: 'ecr-repository',
+    description:
+      'ECR repository the training image is pushed to (created when missing); the tag is a hash of the container source.',
+    default: 'yolo-training',
+  },
+  {
+    name: 'container-context',
+    description:
+      "Docker build context of the training image. Empty: the action's own training-container directory.",
+    default: '',
+  },
+  {
+    name: 'build-args',
+    description: 'Docker build arguments, one KEY=VALUE per line.',
+  },
+  {
+    name: 'pretrained-weights',
+    description:
+      'Weights file baked into the image at build time (e.g. yolov8m.pt), so the job needs no download.',
+  },
+  {
+    name: 'push',
+    description:
+      'Push the built image to ECR. false builds only (e.g. for pull requests from forks).',
+    default: 'true',
+  },
+  // Job
+  {
+    name: 'job-name',
+    description:
+      'SageMaker training job name (1-63 characters, letters, digits and hyphens). Default: derived from the repository, event, PR or run id and short SHA, so a re-run attaches to the same job.',
+  },
+  {
+    name: 'instance-type',
+    description: 'SageMaker instance type (ml.*), or `local` to train on this machine.',
+    default: 'ml.p3.2xlarge',
+  },
+  {
+    name: 'instance-count',
+    description:
+      'Number of instances. Only 1 is supported (ultralytics has no multi-node training).',
+    default: '1',
+  },
+  {
+    name: 'volume-size',
+    description: 'Size of the ML storage volume in GB (1-16384).',
+    default: '50',
+  },
+  {
+    name: 'max-runtime',
+    description: 'Maximum training time in seconds (at most 2419200 = 28 days).',
+    default: '43200',
+  },
+  {
+    name: 'spot',
+    description: 'Use managed spot instances (checkpointed, so an interruption resumes).',
+    default: 'true',
+    aliases: ['use-spot-instances'],
+  },
+  {
+    name: 'max-wait',
+    description:
+      'Spot only: seconds to wait for spot capacity plus training; must be greater than max-runtime. Default: twice max-runtime, at most 28 days.',
+    aliases: ['max-wait-time'],
+  },
+  // Hyperparameters
+  {
+    name: 'model',
+    description: 'Pretrained weights or model yaml to start from (ultralytics `model`).',
+    default: 'yolov8m.pt',
+  },
+  {
+    name: 'epochs',
+    description: 'Training epochs (ultralytics `epochs`).',
+    default: '100',
+  },
+  {
+    name: 'batch-size',
+    description: 'Batch size (ultralytics `batch`; -1 = auto).',
+    default: '16',
+  },
+  {
+    name: 'imgsz',
+    description: 'Training image size in pixels, a multiple of 32 (ultralytics `imgsz`).',
+    default: '640',
+  },
+  {
+    name: 'patience',
+    description: 'Epochs without improvement before early stopping (ultralytics `patience`).',
+  },
+  {
+    name: 'workers',
+    description: 'Data loader workers (ultralytics `workers`).',
+  },
+  {
+    name: 'lr0',
+    description: 'Initial learning rate (ultralytics `lr0`).',
+  },
+  {
+    name: 'hyperparameters',
+    description:
+      'Further ultralytics train arguments as a YAML or JSON mapping (e.g. `{"optimizer": "AdamW", "cos_lr": true}`), checked against an allow-list with types.',
+  },
+  // Gate
+  {
+    name: 'map50-threshold',
+    description: 'Fail when mAP@0.5 is below this value (0-1).',
+    default: '0.85',
+  },
+  {
+    name: 'map50-95-threshold',
+    description: 'Fail when mAP@0.5:0.95 is below this value (0-1). Optional.',
+  },
+  {
+    name: 'precision-threshold',
+    description: 'Fail when precision is below this value (0-1). Optional.',
+  },
+  {
+    name: 'recall-threshold',
+    description: 'Fail when recall is below this value (0-1). Optional.',
+  },
+  // Run
+  {
+    name: 'wait',
+    description:
+      'Wait for the job, then gate and report. false starts the job and returns (detached; the job is not stopped on cancel).',
+    default: 'true',
+  },
+  {
+    name: 'wait-timeout',
+    description:
+      'Seconds to wait for the job before giving up (the job keeps running). Default: max-wait (or max-runtime without spot) plus 30 minutes.',
+  },
+  {
+    name: 'github-token',
+    description: 'Token used to post the pull request comment.',
+    actionDefault: '${{ github.token }}',
+  },
+  {
+    name: 'comment',
+    description: 'Post (and update) a sticky comment with the results on pull requests.',
+    default: 'true',
+  },
+];
+
+export const OUTPUTS: readonly OutputSpec[] = [
+  { name: 'job-name', description: 'Name of the SageMaker training job.' },
+  {
+    name: 'job-status',
+    description:
+      'Final job status (Completed, Failed, Stopped, or InProgress when not waited for).',
+  },
+  { name: 'map50', description: 'mAP@0.5 of the trained model.' },
+  { name: 'map50-95', description: 'mAP@0.5:0.95 of the trained model.' },
+  { name: 'precision', description: 'Precision of the trained model.' },
+  { name: 'recall', description: 'Recall of the trained model.' },
+  { name: 'passed', description: 'true when every configured threshold was met.' },
+  { name: 'model-uri', description: 'S3 URI of model.tar.gz (best.pt, last.pt, metrics).' },
+  { name: 'image-uri', description: 'Training image used by the job.' },
+  {
+    name: 'image-digest',
+    description: 'Digest of the training image, when it was built or found.',
+  },
+  { name: 'billable-seconds', description: 'Billable seconds of the job (after spot savings).' },
+  { name: 'comment-url', description: 'URL of the pull request comment, when one was posted.' },
+  { name: 'snapshot', description: 'Fingerprint of the dataset snapshot the job trained on.' },
+  { name: 'dataset-uri', description: 'S3 URI of the dataset handed to the job.' },
+];
+
+/** The spec of an input by its name; throws for a name not in the catalogue (a programming error). */
+export function inputSpec(name: string): InputSpec {
+  const spec = INPUTS.find((i) => i.name === name);
+  if (!spec) throw new Error(`unknown input "${name}"`);
+  return spec;
+}

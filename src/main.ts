@@ -1,0 +1,90 @@
+// The action's boundary: read the config, wire real clients, run the pipeline, and turn every
+// error into exactly one core.setFailed (house rule 1).
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { createAwsClients } from './aws.js';
+import { actionRoot } from './paths.js';
+import { ConfigError, readActionConfig } from './config.js';
+import { runPipeline, type PipelineIO, type ReportInput } from './pipeline.js';
+import { commentMarker, renderReport } from './report/comment.js';
+import { upsertStickyComment } from './report/github.js';
+import { writeJobSummary } from './report/summary.js';
+import { createStages, type StageLog } from './stages.js';
+import { saveJobState } from './state.js';
+import type { Config } from './types.js';
+
+export const coreLog: StageLog = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  error: (m) => core.error(m),
+  annotate: (a) => {
+    const props = { ...(a.file ? { file: a.file } : {}), ...(a.startLine ? { startLine: a.startLine } : {}) };
+    if (a.severity === 'error') core.error(a.message, props);
+    else core.warning(a.message, props);
+  },
+};
+
+/** Summary on every event; the sticky comment on pull requests when enabled and possible. */
+async function publishReport(config: Config, input: ReportInput): Promise<{ commentUrl?: string }> {
+  const body = renderReport({
+    gate: input.gate ?? { passed: false, checks: [], message: '' },
+    metrics: input.metrics,
+    job: input.outcome,
+    dataset: input.dataset,
+    imageUri: input.image.imageUri,
+    context: config.context,
+    hyperparameters: config.hyperparameters,
+  });
+  await writeJobSummary(body);
+  const pr = config.context.prNumber;
+  if (!config.comment || pr === undefined) return {};
+  if (!config.githubToken) {
+    core.warning('No github-token: the PR comment was skipped (the job summary has the report).');
+    return {};
+  }
+  const [owner = '', repo = ''] = config.context.repository.split('/');
+  const octokit = github.getOctokit(config.githubToken);
+  const result = await upsertStickyComment(octokit, {
+    owner,
+    repo,
+    issueNumber: pr,
+    marker: commentMarker(),
+    body,
+    log: coreLog,
+  });
+  core.info(`PR comment: ${result.action}${result.url ? ` ${result.url}` : ''}`);
+  return result.url ? { commentUrl: result.url } : {};
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const root = actionRoot();
+    const config = readActionConfig(env, root);
+    if (config.githubToken) core.setSecret(config.githubToken);
+
+    const clients = createAwsClients({ region: config.region, env });
+    const stages = createStages(config, {
+      clients,
+      log: coreLog,
+      actionRoot: root,
+      report: (input) => publishReport(config, input),
+    });
+    const io: PipelineIO = {
+      group: (name, fn) => core.group(name, fn),
+      info: (m) => core.info(m),
+      notice: (m) => core.notice(m),
+      setOutput: (name, value) => core.setOutput(name, value),
+      jobState: (jobName, ended) =>
+        saveJobState(
+          { save: core.saveState, get: core.getState },
+          { jobName, region: config.region, ended, wait: config.wait, backend: stages.training.kind },
+        ),
+    };
+
+    const result = await runPipeline(config, stages, io);
+    if (result.failure) core.setFailed(result.failure);
+  } catch (error) {
+    if (error instanceof ConfigError) core.setFailed(error.message);
+    else core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}

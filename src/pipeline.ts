@@ -1,0 +1,163 @@
+// The stages of one run, in order. Knows nothing of AWS or GitHub: every stage is a function handed
+// in by an adapter (the action in main.ts, the CLI in cli.ts, the local backend in training/local.ts).
+import type { Config, DatasetRef, GateResult, JobOutcome, Metrics } from './types.js';
+import { evaluateGate } from './metrics/gate.js';
+import type { ImageResult } from './image/build.js';
+import type { TrainingDataset } from './training/request.js';
+
+export type { ImageResult };
+
+/** How the job receives its data: the user's S3 prefix, or our content-addressed snapshot. */
+export type DatasetInput = TrainingDataset;
+
+export interface PreparedDataset {
+  ref: DatasetRef;
+  input: DatasetInput;
+}
+
+export interface LaunchResult {
+  jobName: string;
+  /** An existing job of that name was in progress: we follow it instead of starting another. */
+  attached: boolean;
+  /** An existing job of that name had already completed: gate and report it, don't retrain. */
+  alreadyEnded?: JobOutcome;
+}
+
+export interface TrainingBackend {
+  readonly kind: 'sagemaker' | 'local';
+  launch(config: Config, image: ImageResult, dataset: PreparedDataset): Promise<LaunchResult>;
+  wait(jobName: string): Promise<JobOutcome>;
+  /** What the job looks like now, for detached runs. */
+  describe(jobName: string): Promise<JobOutcome>;
+}
+
+export interface ReportInput {
+  config: Config;
+  outcome: JobOutcome;
+  metrics: Metrics;
+  gate?: GateResult;
+  dataset: DatasetRef;
+  image: ImageResult;
+}
+
+export interface Stages {
+  /** Validates the local dataset; throws (after emitting findings) when it has errors. */
+  validateDataset(config: Config): Promise<void>;
+  /** Syncs the local dataset as a snapshot (or passes the user's S3 prefix through). */
+  prepareDataset(config: Config): Promise<PreparedDataset>;
+  resolveImage(config: Config): Promise<ImageResult>;
+  training: TrainingBackend;
+  readMetrics(outcome: JobOutcome): Promise<Metrics>;
+  /** Comment, summary: best effort, returns the comment URL when one was posted. */
+  report(input: ReportInput): Promise<{ commentUrl?: string }>;
+}
+
+export interface PipelineIO {
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  info(message: string): void;
+  notice(message: string): void;
+  setOutput(name: string, value: string): void;
+  /** Called as soon as a job is known and again when it ends, so cancellation can stop it. */
+  jobState(jobName: string, ended: boolean): void;
+}
+
+export interface PipelineResult {
+  /** undefined for a detached run (wait: false): nothing was gated. */
+  passed?: boolean;
+  outcome: JobOutcome;
+  metrics?: Metrics;
+  gate?: GateResult;
+  failure?: string;
+}
+
+const NO_METRICS: Metrics = { perClass: [], epochs: [], source: 'none' };
+
+function datasetInputFromUri(uri: string): PreparedDataset {
+  return { ref: { uri }, input: { kind: 's3-prefix', uri } };
+}
+
+export async function runPipeline(config: Config, stages: Stages, io: PipelineIO): Promise<PipelineResult> {
+  const dataset = config.datasetS3Uri
+    ? datasetInputFromUri(config.datasetS3Uri)
+    : await io.group('Dataset: validate', async () => {
+        await stages.validateDataset(config);
+        return io.group('Dataset: sync snapshot', () => stages.prepareDataset(config));
+      });
+  io.setOutput('dataset-uri', dataset.ref.uri);
+  if (dataset.ref.snapshot) io.setOutput('snapshot', dataset.ref.snapshot);
+
+  const image = await io.group('Training image', () => stages.resolveImage(config));
+  io.setOutput('image-uri', image.imageUri);
+  if (image.imageDigest) io.setOutput('image-digest', image.imageDigest);
+
+  const launch = await io.group('Training job: start', () => stages.training.launch(config, image, dataset));
+  io.setOutput('job-name', launch.jobName);
+  io.jobState(launch.jobName, launch.alreadyEnded !== undefined);
+
+  if (!config.wait && !launch.alreadyEnded) {
+    const outcome = await stages.training.describe(launch.jobName);
+    io.setOutput('job-status', outcome.status);
+    io.notice(`Job ${launch.jobName} is running detached (wait: false); gate it later with \`sagemaker-yolo report ${launch.jobName}\`.`);
+    return { outcome };
+  }
+
+  const outcome = launch.alreadyEnded ?? (await io.group('Training job: wait', () => stages.training.wait(launch.jobName)));
+  io.jobState(launch.jobName, !outcome.timedOut);
+  setOutcomeOutputs(io, outcome);
+
+  if (outcome.status !== 'Completed') {
+    const failure = describeFailure(outcome);
+    await io.group('Report', () =>
+      stages.report({ config, outcome, metrics: NO_METRICS, dataset: dataset.ref, image }),
+    ).then((r) => r.commentUrl && io.setOutput('comment-url', r.commentUrl));
+    io.setOutput('passed', 'false');
+    return { passed: false, outcome, failure };
+  }
+
+  const metrics = await io.group('Metrics', () => stages.readMetrics(outcome));
+  const gate = evaluateGate(metrics, config.thresholds);
+  setMetricOutputs(io, metrics, gate);
+  io.info(gate.message);
+
+  const { commentUrl } = await io.group('Report', () =>
+    stages.report({ config, outcome, metrics, gate, dataset: dataset.ref, image }),
+  );
+  if (commentUrl) io.setOutput('comment-url', commentUrl);
+
+  return {
+    passed: gate.passed,
+    outcome,
+    metrics,
+    gate,
+    ...(gate.passed ? {} : { failure: `Quality gate failed:\n${gate.message}` }),
+  };
+}
+
+export function describeFailure(outcome: JobOutcome): string {
+  if (outcome.timedOut) {
+    return `Gave up waiting for training job ${outcome.jobName} (status ${outcome.status}); it may still be running. Raise wait-timeout, or use wait: false and gate it later.`;
+  }
+  if (outcome.limitExceeded) {
+    return `Training job ${outcome.jobName} hit ${outcome.limitExceeded}: raise max-runtime${outcome.spot ? ' / max-wait' : ''} or lower epochs.`;
+  }
+  const reason = outcome.failureReason ? `: ${outcome.failureReason}` : '';
+  return `Training job ${outcome.jobName} ended ${outcome.status}${reason}`;
+}
+
+function fmt(value: number | undefined): string {
+  return value === undefined || Number.isNaN(value) ? '' : String(value);
+}
+
+function setOutcomeOutputs(io: PipelineIO, outcome: JobOutcome): void {
+  io.setOutput('job-status', outcome.status);
+  if (outcome.modelArtifactsUri) io.setOutput('model-uri', outcome.modelArtifactsUri);
+  if (outcome.billableSeconds !== undefined) io.setOutput('billable-seconds', String(outcome.billableSeconds));
+}
+
+function setMetricOutputs(io: PipelineIO, metrics: Metrics, gate: GateResult): void {
+  io.setOutput('map50', fmt(metrics.map50));
+  io.setOutput('map50-95', fmt(metrics.map50_95));
+  io.setOutput('precision', fmt(metrics.precision));
+  io.setOutput('recall', fmt(metrics.recall));
+  io.setOutput('passed', String(gate.passed));
+}

@@ -1,0 +1,403 @@
+// The PR comment / job summary body. Pure: typed data in, markdown out, no clock (an unchanged run
+// must render byte-identical markdown so the sticky comment is not rewritten).
+import { METRIC_LABELS, formatThreshold, formatValue, isReported } from '../metrics/gate.js';
+import { RESULTS_COLUMNS } from '../metrics/results-csv.js';
+import type {
+  ClassMetrics,
+  DatasetRef,
+  GateMetric,
+  GateResult,
+  Hyperparameters,
+  JobOutcome,
+  Metrics,
+  RunContext,
+} from '../types.js';
+import {
+  code,
+  escapeBlockquote,
+  escapeInline,
+  formatDuration,
+  link,
+  markdownSize,
+  table,
+  truncateMarkdown,
+} from './markdown.js';
+
+export interface ReportData {
+  gate: GateResult;
+  metrics: Metrics;
+  job: JobOutcome;
+  dataset: DatasetRef;
+  imageUri: string;
+  /** For the workflow run link and the event/commit line. */
+  context: RunContext;
+  hyperparameters?: Hyperparameters;
+  /** Lets several workflows keep separate sticky comments on one PR. Default `default`. */
+  key?: string;
+}
+
+export interface RenderOptions {
+  /** Size budget in UTF-8 bytes (bytes >= characters, so this also bounds GitHub's 65,536). */
+  maxBytes?: number;
+  /** Per-class rows shown before "and N more classes". */
+  maxClasses?: number;
+  /** Class rows of the dataset diff shown before the rest are summarised. */
+  maxDiffClasses?: number;
+}
+
+/** GitHub rejects comment bodies over 65,536 characters; keep a margin for the marker and edits. */
+export const MAX_COMMENT_BYTES = 65_000;
+
+const GATE_METRICS: GateMetric[] = ['map50', 'map50_95', 'precision', 'recall'];
+
+/** Keys become part of an HTML comment: keep them to characters that cannot close it. */
+export function normalizeCommentKey(key: string | undefined): string {
+  const cleaned = (key ?? '')
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(0, 64);
+  return cleaned.replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '') || 'default';
+}
+
+export function commentMarker(key?: string): string {
+  return `<!-- sagemaker-yolo-action:${normalizeCommentKey(key)} -->`;
+}
+
+export function runUrl(context: RunContext): string | undefined {
+  if (!context.runId || !context.repository || !context.serverUrl) return undefined;
+  const base = `${context.serverUrl.replace(/\/+$/, '')}/${context.repository}/actions/runs/${context.runId}`;
+  const attempt = Number(context.runAttempt);
+  return Number.isInteger(attempt) && attempt > 1 ? `${base}/attempts/${attempt}` : base;
+}
+
+/** 1 − billable/training, when both are known. */
+export function spotSavings(job: JobOutcome): number | undefined {
+  const { trainingSeconds: t, billableSeconds: b } = job;
+  if (!job.spot || t === undefined || b === undefined || !(t > 0) || !(b >= 0)) return undefined;
+  return Math.min(1, Math.max(0, 1 - b / t));
+}
+
+export function isJobFailure(job: JobOutcome): boolean {
+  return job.status !== 'Completed' || job.timedOut === true;
+}
+
+function headline(data: ReportData): string {
+  const { job, gate } = data;
+  if (job.timedOut) return '⏳ Stopped waiting for the training job: it may still be running';
+  if (job.limitExceeded === 'MaxRuntimeExceeded') {
+    return '❌ Training job stopped at its maximum runtime';
+  }
+  if (job.limitExceeded === 'MaxWaitTimeExceeded') {
+    return '❌ Training job ran out of spot wait time';
+  }
+  if (job.status === 'Failed') return '❌ Training job failed';
+  if (job.status === 'Stopped' || job.status === 'Stopping') return '⏹️ Training job was stopped';
+  if (job.status !== 'Completed') return `⚠️ Training job ended as ${escapeInline(job.status, 40)}`;
+  return gate.passed
+    ? '✅ Model passed the quality gate'
+    : '❌ Model did not pass the quality gate';
+}
+
+function num(value: number | undefined): string {
+  return isReported(value) ? formatValue(value) : '—';
+}
+
+function metricTable(data: ReportData): string {
+  const rows = GATE_METRICS.map((metric) => {
+    const check = data.gate.checks.find((c) => c.metric === metric);
+    const value = data.metrics[metric];
+    const shown = isReported(value)
+      ? formatValue(value, check?.threshold)
+      : check
+        ? 'not reported'
+        : '—';
+    const threshold = check ? `≥ ${formatThreshold(check.threshold)}` : '—';
+    const verdict = check ? (check.passed ? '✓' : '✗') : '';
+    return [METRIC_LABELS[metric], shown, threshold, verdict];
+  });
+  return table(['Metric', 'Value', 'Threshold', ''], rows, ['left', 'right', 'right', 'center']);
+}
+
+function metricsSource(metrics: Metrics): string {
+  if (metrics.source === 'none') return '_No metrics were reported by the job._';
+  const facts: string[] = [];
+  if (metrics.source === 'metrics.json') {
+    facts.push(
+      `from metrics.json${metrics.split ? ` (${escapeInline(metrics.split, 10)} split)` : ''}`,
+    );
+  } else {
+    facts.push('from the last values SageMaker recorded in the training log (no metrics.json)');
+  }
+  if (metrics.model) facts.push(escapeInline(metrics.model, 80));
+  if (metrics.imgsz !== undefined) facts.push(`imgsz ${metrics.imgsz}`);
+  if (metrics.ultralyticsVersion) {
+    facts.push(`ultralytics ${escapeInline(metrics.ultralyticsVersion, 40)}`);
+  }
+  const epochs = metrics.epochsCompleted ?? (metrics.epochs.length || undefined);
+  if (epochs !== undefined) {
+    facts.push(
+      `${epochs} epoch${epochs === 1 ? '' : 's'}` +
+        (metrics.bestEpoch !== undefined ? ` (best ${metrics.bestEpoch})` : ''),
+    );
+  }
+  return `<sub>Metrics ${facts.join(' · ')}</sub>`;
+}
+
+const SPARK = '▁▂▃▄▅▆▇█';
+
+/** mAP@0.5 per epoch as a one-line sparkline (at most 60 points), from results.csv. */
+export function sparkline(values: number[], width = 60): string {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length < 2) return '';
+  const step = Math.max(1, Math.ceil(values.length / width));
+  const points: number[] = [];
+  for (let i = 0; i < values.length; i += step) {
+    const window = values.slice(i, i + step).filter((v) => Number.isFinite(v));
+    points.push(window.length ? Math.max(...window) : Number.NaN);
+  }
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return points
+    .map((v) => {
+      if (!Number.isFinite(v)) return ' ';
+      const idx =
+        hi === lo ? SPARK.length - 1 : Math.round(((v - lo) / (hi - lo)) * (SPARK.length - 1));
+      return SPARK[idx];
+    })
+    .join('');
+}
+
+function epochLine(metrics: Metrics): string | undefined {
+  const series = metrics.epochs.map((row) => row.values[RESULTS_COLUMNS.map50] ?? Number.NaN);
+  const line = sparkline(series);
+  if (!line) return undefined;
+  const finite = series.filter((v) => Number.isFinite(v));
+  const last = finite[finite.length - 1] as number;
+  return `mAP@0.5 by epoch: ${line} (${formatValue(Math.min(...finite))} → ${formatValue(last)})`;
+}
+
+/** Worst mAP@0.5 first (the rows worth reading when the table is cut); unreported last. */
+export function sortClasses(classes: ClassMetrics[]): ClassMetrics[] {
+  const key = (c: ClassMetrics) => (Number.isFinite(c.ap50) ? c.ap50 : Number.POSITIVE_INFINITY);
+  return [...classes].sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name));
+}
+
+function perClassSection(metrics: Metrics, limit: number): string | undefined {
+  const all = metrics.perClass;
+  if (all.length === 0) return undefined;
+  const shown = sortClasses(all).slice(0, limit);
+  const rows = shown.map((c) => [
+    escapeInline(c.name, 100),
+    String(c.instances),
+    num(c.ap50),
+    num(c.ap50_95),
+    num(c.precision),
+    num(c.recall),
+  ]);
+  const rest = all.length - shown.length;
+  const parts = [
+    `<details><summary>Per-class results (${all.length} class${all.length === 1 ? '' : 'es'}, worst mAP@0.5 first)</summary>`,
+    '',
+  ];
+  if (rows.length > 0) {
+    parts.push(
+      table(['Class', 'Instances', 'mAP@0.5', 'mAP@0.5:0.95', 'Precision', 'Recall'], rows, [
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+      ]),
+      '',
+    );
+  }
+  if (rest > 0) {
+    parts.push(
+      `_…and ${rest} more class${rest === 1 ? '' : 'es'} (not shown to keep this comment within GitHub's size limit)._`,
+      '',
+    );
+  }
+  parts.push('</details>');
+  return parts.join('\n');
+}
+
+function formatHyperparameters(hp: Hyperparameters | undefined): string | undefined {
+  if (!hp) return undefined;
+  const entries = Object.entries(hp).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return undefined;
+  return escapeInline(entries.map(([k, v]) => `${k}=${String(v)}`).join(', '), 600);
+}
+
+function jobSection(data: ReportData): string {
+  const { job } = data;
+  const rows: string[][] = [];
+  rows.push(['Job', link(job.jobName, job.consoleUrl, 100)]);
+  const status =
+    job.secondaryStatus && job.secondaryStatus !== job.status
+      ? `${job.status} (${job.secondaryStatus})`
+      : job.status;
+  rows.push(['Status', escapeInline(status, 100)]);
+  rows.push(['Instance', `${escapeInline(job.instanceType, 60)} × ${job.instanceCount}`]);
+  const savings = spotSavings(job);
+  rows.push([
+    'Managed spot',
+    job.spot ? (savings !== undefined ? `yes, saved ${Math.round(savings * 100)}%` : 'yes') : 'no',
+  ]);
+  rows.push(['Training time', formatDuration(job.trainingSeconds)]);
+  rows.push(['Billable time', formatDuration(job.billableSeconds)]);
+  if (data.imageUri) rows.push(['Image', code(data.imageUri)]);
+  if (job.modelArtifactsUri && job.status === 'Completed') {
+    rows.push(['Model', code(job.modelArtifactsUri)]);
+  }
+  const hp = formatHyperparameters(data.hyperparameters);
+  if (hp) rows.push(['Hyperparameters', hp]);
+  return ['#### Training job', '', table(['', ''], rows)].join('\n');
+}
+
+/** A short hex fingerprint in a code span; anything else escaped (it is not ours then). */
+function shortFingerprint(fp: string): string {
+  return /^[0-9a-f]{12,}$/i.test(fp) ? `\`${fp.slice(0, 12)}\`` : escapeInline(fp, 40);
+}
+
+function datasetSection(dataset: DatasetRef, diffLimit: number): string {
+  const rows: string[][] = [['Data', code(dataset.uri)]];
+  if (dataset.snapshot) rows.push(['Snapshot', shortFingerprint(dataset.snapshot)]);
+  const diff = dataset.diff;
+  if (diff) {
+    rows.push([
+      'Changes',
+      `${diff.added} added, ${diff.removed} removed, ${diff.changed} changed files against base snapshot ${shortFingerprint(diff.baseSnapshot)}`,
+    ]);
+  }
+  const parts = ['#### Dataset', '', table(['', ''], rows)];
+  if (diff && diff.instancesPerClass.length > 0) {
+    const delta = (c: { before: number; after: number }) => c.after - c.before;
+    const sorted = [...diff.instancesPerClass].sort(
+      (a, b) => Math.abs(delta(b)) - Math.abs(delta(a)) || a.name.localeCompare(b.name),
+    );
+    const shown = sorted.slice(0, diffLimit);
+    const rows2 = shown.map((c) => {
+      const d = delta(c);
+      return [
+        escapeInline(c.name, 100),
+        String(c.before),
+        String(c.after),
+        d > 0 ? `+${d}` : String(d),
+      ];
+    });
+    parts.push('', '<details><summary>Instances per class, base → this run</summary>', '');
+    if (rows2.length > 0) {
+      parts.push(
+        table(['Class', 'Before', 'After', 'Δ'], rows2, ['left', 'right', 'right', 'right']),
+        '',
+      );
+    }
+    const rest = sorted.length - shown.length;
+    if (rest > 0) {
+      const unchanged = sorted.slice(diffLimit).filter((c) => delta(c) === 0).length;
+      parts.push(
+        `_…and ${rest} more class${rest === 1 ? '' : 'es'} (${unchanged} unchanged)._`,
+        '',
+      );
+    }
+    parts.push('</details>');
+  }
+  return parts.join('\n');
+}
+
+function whatToCheck(job: JobOutcome): string[] {
+  const items: string[] = [];
+  if (job.timedOut) {
+    items.push(
+      'The action stopped waiting, not the job: check its status in the console before starting another run.',
+      'Raise the wait timeout or run with `wait: false` and report from a later workflow.',
+    );
+  } else if (job.limitExceeded === 'MaxRuntimeExceeded') {
+    items.push(
+      'Raise `max-runtime`, lower `epochs`, or use a faster `instance-type`.',
+      'Checkpoints were saved: a re-run resumes from the last one.',
+    );
+  } else if (job.limitExceeded === 'MaxWaitTimeExceeded') {
+    items.push(
+      'Spot capacity was not available for long enough: raise `max-wait`, try another `instance-type` or region, or set `spot: false`.',
+    );
+  } else if (job.status === 'Stopped' || job.status === 'Stopping') {
+    items.push(
+      'The job was stopped (workflow cancelled, or StopTrainingJob from the console or API).',
+    );
+  } else {
+    items.push(
+      `The failure reason above, then the job log: CloudWatch group \`/aws/sagemaker/TrainingJobs\`, streams starting with ${code(`${job.jobName}/`, 80)}.`,
+      'Out-of-memory errors: lower `batch-size` or `imgsz`, or use a larger `instance-type`.',
+      'Dataset errors: run `sagemaker-yolo validate` on the dataset locally.',
+    );
+  }
+  return items.map((i) => `- ${i}`);
+}
+
+interface Limits {
+  classes: number;
+  diffClasses: number;
+  reasonChars: number;
+}
+
+function render(data: ReportData, limits: Limits): string {
+  const { job, metrics } = data;
+  const failure = isJobFailure(job);
+  const parts: string[] = [commentMarker(data.key), `### ${headline(data)}`, ''];
+
+  if (failure) {
+    parts.push(`Status: **${escapeInline(job.status, 40)}**`);
+    if (job.failureReason) {
+      parts.push('', escapeBlockquote(job.failureReason, limits.reasonChars));
+    }
+    parts.push('', '**What to check**', '', ...whatToCheck(job), '');
+  }
+
+  if (!failure || metrics.source !== 'none') {
+    parts.push(metricTable(data), '', metricsSource(metrics), '');
+    const epochs = epochLine(metrics);
+    if (epochs) parts.push(epochs, '');
+    const perClass = perClassSection(metrics, limits.classes);
+    if (perClass) parts.push(perClass, '');
+  }
+
+  parts.push(jobSection(data), '', datasetSection(data.dataset, limits.diffClasses), '');
+
+  const footer: string[] = [];
+  const url = runUrl(data.context);
+  if (url) footer.push(link('Workflow run', url));
+  if (data.context.eventName) footer.push(escapeInline(data.context.eventName, 40));
+  if (/^[0-9a-f]{7,}$/i.test(data.context.sha)) footer.push(`\`${data.context.sha.slice(0, 7)}\``);
+  if (footer.length > 0) parts.push(`<sub>${footer.join(' · ')}</sub>`);
+  return `${parts.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * Renders the report. When it would exceed the size budget, the per-class table, the dataset diff
+ * table and the failure text shrink (each with a note), then as a last resort the tail is cut.
+ * The marker is the first line and is never cut.
+ */
+export function renderReport(data: ReportData, options: RenderOptions = {}): string {
+  const maxBytes = options.maxBytes ?? MAX_COMMENT_BYTES;
+  const limits: Limits = {
+    classes: options.maxClasses ?? 100,
+    diffClasses: options.maxDiffClasses ?? 50,
+    reasonChars: 4000,
+  };
+  let body = render(data, limits);
+  // Halve the biggest variable parts in turn; each step strictly shrinks, so this ends.
+  while (markdownSize(body) > maxBytes) {
+    if (limits.classes > 0) limits.classes = Math.floor(limits.classes / 2);
+    else if (limits.diffClasses > 0) limits.diffClasses = Math.floor(limits.diffClasses / 2);
+    else if (limits.reasonChars > 200) limits.reasonChars = Math.floor(limits.reasonChars / 2);
+    else break;
+    body = render(data, limits);
+  }
+  return truncateMarkdown(
+    body,
+    maxBytes,
+    "_…report truncated to fit GitHub's comment size limit._\n",
+  );
+}

@@ -1,0 +1,133 @@
+// Wires the stage functions of pipeline.ts to real clients. Shared by the action (main.ts) and the
+// CLI (cli.ts); only the logger and the report sink differ between them.
+import type { AwsClients } from './aws.js';
+import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
+import { loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
+import { describeDiff, diffSnapshots } from './dataset/diff.js';
+import { progressLogger } from './dataset/progress.js';
+import { datasetStats, formatValidationSummary, toAnnotations, type Annotation } from './dataset/report.js';
+import { buildSnapshot } from './dataset/snapshot.js';
+import { formatSyncTable, syncSnapshot } from './dataset/sync.js';
+import { inspectDataset, type DatasetInspection } from './dataset/validate.js';
+import { resolveTrainingImage, type DockerRunner } from './image/build.js';
+import { readJobMetrics } from './metrics/read.js';
+import { createLocalBackend } from './training/local.js';
+import { createSageMakerBackend } from './training/sagemaker-backend.js';
+import type { Log } from './training/sagemaker.js';
+import type { Config, SnapshotDiff } from './types.js';
+
+export interface StageLog extends Log {
+  annotate(annotation: Annotation): void;
+}
+
+export interface StageDeps {
+  clients: AwsClients;
+  log: StageLog;
+  /** Directory holding action.yml, training-container/ and (for local runs) .venv/. */
+  actionRoot: string;
+  /** Sink for the rendered report (summary + sticky comment, or a file for the CLI). */
+  report(input: ReportInput): Promise<{ commentUrl?: string }>;
+  docker?: DockerRunner;
+  training?: TrainingBackend;
+}
+
+export class DatasetInvalidError extends Error {
+  override name = 'DatasetInvalidError';
+}
+
+/** PR runs compare with the base branch's last snapshot; branch runs record theirs. */
+async function baseBranchDiff(
+  deps: StageDeps,
+  config: Config,
+  head: Parameters<typeof diffSnapshots>[1],
+): Promise<SnapshotDiff | undefined> {
+  const branch = config.context.baseRef;
+  if (!branch) return undefined;
+  const base = await loadBranchSnapshot(deps.clients.s3, { bucket: config.bucket, prefix: config.prefix, branch });
+  return base ? diffSnapshots(base, head) : undefined;
+}
+
+function branchOf(config: Config): string | undefined {
+  const { eventName, ref } = config.context;
+  if (eventName === 'pull_request' || eventName === 'pull_request_target') return undefined;
+  return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+}
+
+export function trainingBackendFor(config: Config, deps: Omit<StageDeps, 'report'>): TrainingBackend {
+  if (deps.training) return deps.training;
+  if (config.instanceType === 'local') {
+    return createLocalBackend({ s3: deps.clients.s3, log: deps.log, actionRoot: deps.actionRoot });
+  }
+  return createSageMakerBackend({
+    sagemaker: deps.clients.sagemaker,
+    logs: deps.clients.logs,
+    region: config.region,
+    log: deps.log,
+    timeoutMs: config.waitTimeoutSeconds * 1000,
+  });
+}
+
+export function createStages(config: Config, deps: StageDeps): Stages {
+  const { log } = deps;
+  // validate and sync walk the same tree: keep the inspection for the sync's per-split table.
+  let inspection: DatasetInspection | undefined;
+
+  return {
+    async validateDataset(cfg) {
+      inspection = await inspectDataset(cfg.dataset);
+      const { report } = inspection;
+      for (const annotation of toAnnotations(report)) log.annotate(annotation);
+      log.info(formatValidationSummary(report));
+      if (report.errors > 0) {
+        throw new DatasetInvalidError(
+          `dataset ${JSON.stringify(cfg.dataset)} has ${report.errors} error(s); fix them before training (nothing was uploaded).`,
+        );
+      }
+    },
+
+    async prepareDataset(cfg) {
+      const snapshot = await buildSnapshot(cfg.dataset);
+      const stats = inspection ? datasetStats(inspection.report) : undefined;
+      const result = await syncSnapshot(deps.clients.s3, {
+        bucket: cfg.bucket,
+        prefix: cfg.prefix,
+        snapshot,
+        onProgress: progressLogger((line) => log.info(line)),
+        ...(inspection ? { splitOf: inspection.membership } : {}),
+        ...(stats ? { stats } : {}),
+      });
+      log.info(formatSyncTable(result));
+
+      const diff = await baseBranchDiff(deps, cfg, { document: snapshot.document, ...(stats ? { stats } : {}) });
+      if (diff) log.info(describeDiff(diff));
+      const branch = branchOf(cfg);
+      if (branch) {
+        await recordBranchSnapshot(deps.clients.s3, {
+          bucket: cfg.bucket,
+          prefix: cfg.prefix,
+          branch,
+          fingerprint: result.fingerprint,
+          sha: cfg.context.sha,
+        });
+      }
+      return {
+        ref: { uri: result.datasetUri, snapshot: result.fingerprint, ...(diff ? { diff } : {}) },
+        input: {
+          kind: 'snapshot',
+          manifestUri: result.datasetUri,
+          snapshotUri: result.snapshotUri,
+          fingerprint: result.fingerprint,
+        },
+      };
+    },
+
+    resolveImage: (cfg) =>
+      resolveTrainingImage({ ecr: deps.clients.ecr, ...(deps.docker ? { docker: deps.docker } : {}) }, cfg),
+
+    training: trainingBackendFor(config, deps),
+
+    readMetrics: (outcome) => readJobMetrics(deps.clients.s3, outcome, { log: (m) => log.info(m) }),
+
+    report: (input) => deps.report(input),
+  };
+}

@@ -1,0 +1,196 @@
+import json
+import os
+import shutil
+
+import pytest
+import yaml
+from support import sha256, write_config, write_snapshot_channels
+from yolojob.dataset import check_single_host, parse_snapshot, prepare_dataset
+from yolojob.errors import DatasetError, UnsupportedError
+from yolojob.paths import OptMl
+
+
+def test_rebuilds_the_snapshot_tree_with_links_to_the_blobs(floorplans, tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    fingerprint = write_snapshot_channels(floorplans, opt.root)
+    write_config(opt.root, {})
+    data = prepare_dataset(opt, tmp_path / "work")
+
+    root = tmp_path / "work" / "datasets" / fingerprint
+    assert data == root / "dataset.yaml"
+    assert not data.is_symlink()  # rewritten copy, the blob itself is untouched
+    doc = yaml.safe_load(data.read_text())
+    assert next(iter(doc)) == "path" and doc["path"] == str(root.resolve())
+    assert doc["names"] == {0: "room"}
+    image = root / "images" / "val" / "plan_00017.png"
+    assert image.is_symlink()
+    assert os.readlink(image).startswith(str((opt.data_dir / "training").resolve()))
+    assert (
+        image.read_bytes()
+        == (floorplans / "images" / "val" / "plan_00017.png").read_bytes()
+    )
+    blobs = sorted(p.name for p in (opt.data_dir / "training").iterdir())
+    assert (
+        len(blobs)
+        == len(list(floorplans.rglob("*.png")))
+        + len(list(floorplans.rglob("*.txt")))
+        + 1
+    )
+
+
+def test_a_second_attempt_in_the_same_container_starts_clean(floorplans, tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    write_snapshot_channels(floorplans, opt.root)
+    write_config(opt.root, {})
+    first = prepare_dataset(opt, tmp_path / "work")
+    (first.parent / "stale.txt").write_text("left over")
+    second = prepare_dataset(opt, tmp_path / "work")
+    assert second == first and not (first.parent / "stale.txt").exists()
+
+
+def test_missing_blobs_fail_with_counts_and_the_first_missing_file(
+    floorplans, tmp_path
+):
+    opt = OptMl(tmp_path / "ml")
+    write_snapshot_channels(floorplans, opt.root)
+    write_config(opt.root, {})
+    label = floorplans / "labels" / "train" / "plan_00000.txt"
+
+    (opt.data_dir / "training" / sha256(label)).unlink()
+    with pytest.raises(
+        DatasetError,
+        match=r"dataset not found: snapshot \w+ lists \d+ files, 1 missing .*plan_00000.txt",
+    ):
+        prepare_dataset(opt, tmp_path / "work")
+
+
+def test_an_empty_split_is_named(floorplans, tmp_path):
+    dataset = tmp_path / "ds"
+    shutil.copytree(floorplans, dataset)
+    for f in (dataset / "images" / "val").iterdir():
+        f.unlink()
+    (dataset / "images" / "val" / "README").write_text("no images here")
+    opt = OptMl(tmp_path / "ml")
+    write_snapshot_channels(dataset, opt.root)
+    write_config(opt.root, {})
+    with pytest.raises(
+        DatasetError, match=r"dataset split 'val' is empty: no images in images/val"
+    ):
+        prepare_dataset(opt, tmp_path / "work")
+
+
+def test_a_plain_channel_with_a_yaml_is_used_in_place(floorplans, tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    shutil.copytree(floorplans, opt.data_dir / "training")
+    write_config(opt.root, {}, channels=("training",))
+    data = prepare_dataset(opt, tmp_path / "work")
+    doc = yaml.safe_load(data.read_text())
+    assert doc["path"] == str((opt.data_dir / "training").resolve())
+    assert (
+        not (opt.data_dir / "training" / "dataset.yaml").read_text().startswith("path")
+    )  # input untouched
+
+
+def test_a_yaml_whose_path_points_elsewhere_is_redirected(floorplans, tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    channel = opt.data_dir / "training"
+    shutil.copytree(floorplans, channel / "floorplans")
+    (channel / "data.yaml").write_text(
+        "path: floorplans\ntrain: images/train\nval: images/val\nnames: [room]\n"
+    )
+    write_config(opt.root, {}, channels=("training",))
+    doc = yaml.safe_load(prepare_dataset(opt, tmp_path / "work").read_text())
+    assert doc["path"] == str((channel / "floorplans").resolve())
+
+
+@pytest.mark.parametrize(
+    ("channels", "match"),
+    [
+        ((), "found none"),
+        (("a", "b"), "found a, b"),
+    ],
+)
+def test_unusable_channel_sets_fail_clearly(tmp_path, channels, match):
+    opt = OptMl(tmp_path / "ml")
+    for c in channels:
+        (opt.data_dir / c).mkdir(parents=True)
+    write_config(opt.root, {}, channels=channels)
+    with pytest.raises(DatasetError, match=match):
+        prepare_dataset(opt, tmp_path / "work")
+
+
+def test_a_channel_without_a_yaml_fails(tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    (opt.data_dir / "training" / "images").mkdir(parents=True)
+    write_config(opt.root, {}, channels=("training",))
+    with pytest.raises(DatasetError, match="must hold exactly one data yaml, found 0"):
+        prepare_dataset(opt, tmp_path / "work")
+
+
+def test_pipe_mode_is_rejected(tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    opt.config_dir.mkdir(parents=True)
+    opt.input_data_config.write_text(
+        json.dumps({"training": {"TrainingInputMode": "Pipe"}})
+    )
+    with pytest.raises(UnsupportedError, match="Pipe"):
+        prepare_dataset(opt, tmp_path / "work")
+
+
+@pytest.mark.parametrize(
+    ("doc", "match"),
+    [
+        ({"version": 2, "files": {}}, "version 2 is not supported"),
+        ({"version": 1, "files": {}}, "non-empty"),
+        (
+            {
+                "version": 1,
+                "files": {"../x.png": {"sha256": "a" * 64, "size": 1}},
+                "config": "x",
+            },
+            "relative path inside",
+        ),
+        (
+            {
+                "version": 1,
+                "files": {"/x.png": {"sha256": "a" * 64, "size": 1}},
+                "config": "x",
+            },
+            "relative path inside",
+        ),
+        (
+            {
+                "version": 1,
+                "files": {"x.png": {"sha256": "XYZ", "size": 1}},
+                "config": "x",
+            },
+            "lowercase hex sha256",
+        ),
+        (
+            {
+                "version": 1,
+                "files": {"x.png": {"sha256": "a" * 64, "size": 1}},
+                "config": "d.yaml",
+            },
+            "'config' 'd.yaml'",
+        ),
+    ],
+)
+def test_malformed_snapshots_are_rejected(doc, match):
+    with pytest.raises(DatasetError, match=match):
+        parse_snapshot(json.dumps(doc), "fp")
+
+
+def test_more_than_one_host_is_not_supported_yet(tmp_path):
+    config = tmp_path / "resourceconfig.json"
+    config.write_text(
+        json.dumps({"current_host": "algo-1", "hosts": ["algo-1", "algo-2"]})
+    )
+    with pytest.raises(
+        UnsupportedError,
+        match=r"multi-instance not supported yet: .* 2 hosts \(algo-1, algo-2\)",
+    ):
+        check_single_host(config)
+    config.write_text(json.dumps({"current_host": "algo-1", "hosts": ["algo-1"]}))
+    check_single_host(config)
+    check_single_host(tmp_path / "missing.json")  # local runs have none

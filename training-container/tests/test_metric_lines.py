@@ -1,0 +1,89 @@
+import json
+import math
+import re
+import time
+
+from yolojob.metric_lines import (
+    MetricLineFollower,
+    format_line,
+    load_format,
+    parse_line,
+)
+from yolojob.paths import METRIC_DEFINITIONS_FILE
+from yolojob.results import best_epoch, epochs_completed, parse_results_csv
+
+FMT = load_format()
+HEADER = (
+    "epoch,time,train/box_loss,train/cls_loss,train/dfl_loss,metrics/precision(B),metrics/recall(B),"
+    "metrics/mAP50(B),metrics/mAP50-95(B),val/box_loss,val/cls_loss,val/dfl_loss,lr/pg0,lr/pg1,lr/pg2\n"
+)
+ROW1 = "1,0.54,4.78935,2.62636,2.43583,0.01,0.2,0.003,0.0004,5.52438,3.6502,3.37544,0.001,0.001,0.001\n"
+ROW2 = "2,1.20,4.1,2.2,2.2,0.0289762,0.315789,0.0102214,1.5e-05,4.27,162.361,3.19,0.0009,0.0009,0.0009\n"
+
+
+def test_every_definition_captures_its_number_from_a_formatted_line():
+    row = parse_results_csv(HEADER + ROW2)[0]
+    line = format_line(FMT, row)
+    assert line.startswith("[yolo-metrics] epoch=2 ")
+    captured = parse_line(FMT, line)
+    assert set(captured) == {d.name for d in FMT.definitions}
+    for d in FMT.definitions:
+        assert math.isclose(captured[d.name], row[d.column], rel_tol=1e-5), d.name
+
+
+def test_map50_does_not_swallow_map50_95():
+    line = "[yolo-metrics] epoch=3 map50_95=0.25 map50=0.5"
+    assert parse_line(FMT, line) == {"epoch": 3.0, "map50_95": 0.25, "map50": 0.5}
+
+
+def test_lines_without_the_prefix_are_ignored():
+    assert parse_line(FMT, "epoch=3 map50=0.5 precision=1") == {}
+
+
+def test_non_finite_values_are_left_out_so_sagemaker_only_sees_numbers():
+    row = parse_results_csv(HEADER + ROW1.replace("0.003", "nan"))[0]
+    line = format_line(FMT, row)
+    assert "map50=" not in line and "map50_95=0.0004" in line
+
+
+def test_definitions_respect_sagemaker_limits():
+    doc = json.loads(METRIC_DEFINITIONS_FILE.read_text())
+    assert set(doc) >= {"linePrefix", "definitions"}
+    assert len(doc["definitions"]) <= 40
+    for d in doc["definitions"]:
+        assert len(d["Regex"]) <= 500 and re.compile(d["Regex"]).groups == 1
+        # anchored on the prefix: other log lines with the same key=value words are not metrics
+        assert re.search(d["Regex"], f"{doc['linePrefix']} {d['key']}=1") is not None
+        assert re.search(d["Regex"], f"{d['key']}=1") is None
+    assert len({d["Name"] for d in doc["definitions"]}) == len(doc["definitions"])
+
+
+def test_results_csv_parsing_ignores_padding_and_partial_rows():
+    padded = HEADER.replace(",", ",  ").replace("  epoch", "epoch") + ROW1 + ROW2[:20]
+    rows = parse_results_csv(padded)
+    assert len(rows) == 1 and rows[0]["metrics/mAP50(B)"] == 0.003
+    assert epochs_completed(rows) == 1
+
+
+def test_best_epoch_is_the_first_with_the_highest_map50_95():
+    rows = parse_results_csv(HEADER + ROW1 + ROW2 + ROW1.replace("1,", "3,", 1))
+    assert best_epoch(rows) == 1  # epoch 3 ties epoch 1; ultralytics keeps the first
+    assert best_epoch([]) is None
+
+
+def test_follower_prints_each_new_row_once_and_skips_rows_from_before_a_resume(
+    tmp_path,
+):
+    csv = tmp_path / "results.csv"
+    csv.write_text(HEADER + ROW1)
+    lines = []
+    follower = MetricLineFollower(csv, FMT, emit=lines.append, interval=0.05)
+    follower.start()
+    with csv.open("a") as f:
+        f.write(ROW2[:10])  # half-written row: not an epoch yet
+    time.sleep(0.2)
+    assert lines == []
+    with csv.open("a") as f:
+        f.write(ROW2[10:])
+    follower.stop()
+    assert len(lines) == 1 and lines[0].startswith("[yolo-metrics] epoch=2 ")

@@ -1,0 +1,11 @@
+"""SageMaker training entrypoint: `python train.py train` (the image runs it as `docker run <image> train`).
+
+Reads /opt/ml (or $OPT_ML_ROOT) as described in ../shared/DESIGN.md and README.md here.
+"""
+
+import sys
+
+from yolojob.job import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""SageMaker training entrypoint for ultralytics YOLO (see ../README.md and train.py)."""

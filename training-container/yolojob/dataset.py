@@ -1,0 +1,298 @@
+"""Finds the dataset in the SageMaker channels and hands ultralytics a yaml whose paths are real.
+
+Two layouts (see DESIGN.md, "Training container I/O"):
+- `training` + `snapshot`: the blobs are named by their sha256 (ManifestFile), the snapshot JSON
+  maps relative paths to them. The tree is rebuilt with symlinks under a writable work dir, so
+  ultralytics can write its label caches beside the labels without copying any image.
+- one plain channel holding a dataset with its yaml: used in place.
+In both cases the yaml is rewritten with `path` pointing at where the data really is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from .errors import DatasetError, UnsupportedError
+from .paths import OptMl
+
+BLOBS, SNAPSHOT = "training", "snapshot"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class SnapshotFile:
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    name: str
+    files: dict[str, SnapshotFile]
+    config: str
+
+
+def check_single_host(resource_config: Path) -> None:
+    if not resource_config.exists():  # local runs have no resourceconfig.json
+        return
+    hosts = json.loads(resource_config.read_text(encoding="utf-8")).get("hosts") or []
+    if len(hosts) > 1:
+        raise UnsupportedError(
+            f"multi-instance not supported yet: resourceconfig.json lists {len(hosts)} hosts "
+            f"({', '.join(hosts)}); run with instance count 1 (one instance may have several GPUs)"
+        )
+
+
+def channel_names(opt: OptMl) -> list[str]:
+    """Channels from inputdataconfig.json when present, else the folders under input/data."""
+    if opt.input_data_config.exists():
+        config = json.loads(opt.input_data_config.read_text(encoding="utf-8"))
+        for name, channel in config.items():
+            if channel.get("TrainingInputMode", "File") == "Pipe":
+                raise UnsupportedError(
+                    f"channel {name!r} uses TrainingInputMode Pipe: use File or FastFile"
+                )
+        return sorted(config)
+    if not opt.data_dir.is_dir():
+        return []
+    return sorted(p.name for p in opt.data_dir.iterdir() if p.is_dir())
+
+
+def _safe_relpath(rel: object, where: str) -> str:
+    p = PurePosixPath(rel) if isinstance(rel, str) else None
+    if p is None or not rel or p.is_absolute() or ".." in p.parts or "\\" in rel:
+        raise DatasetError(
+            f"{where}: file path {rel!r} must be a relative path inside the dataset"
+        )
+    return str(p)
+
+
+def parse_snapshot(text: str, name: str) -> Snapshot:
+    where = f"dataset snapshot {name}"
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DatasetError(f"{where}: not valid JSON ({e})") from e
+    if not isinstance(doc, dict) or doc.get("version") != 1:
+        version = doc.get("version") if isinstance(doc, dict) else None
+        raise DatasetError(
+            f"{where}: version {version!r} is not supported (expected 1)"
+        )
+    raw_files = doc.get("files")
+    if not isinstance(raw_files, dict) or not raw_files:
+        raise DatasetError(
+            f"{where}: 'files' must be a non-empty object of path -> {{sha256, size}}"
+        )
+    files: dict[str, SnapshotFile] = {}
+    for rel, entry in raw_files.items():
+        rel = _safe_relpath(rel, where)
+        sha = entry.get("sha256") if isinstance(entry, dict) else None
+        size = entry.get("size") if isinstance(entry, dict) else None
+        if (
+            not isinstance(sha, str)
+            or not SHA256.fullmatch(sha)
+            or not isinstance(size, int)
+            or size < 0
+        ):
+            raise DatasetError(
+                f"{where}: entry {rel!r} must have a lowercase hex sha256 and a size >= 0, got {entry!r}"
+            )
+        files[rel] = SnapshotFile(sha, size)
+    config = doc.get("config")
+    if (
+        not isinstance(config, str)
+        or config not in files
+        or not config.endswith((".yaml", ".yml"))
+    ):
+        raise DatasetError(
+            f"{where}: 'config' {config!r} must name a .yaml/.yml file listed in 'files'"
+        )
+    return Snapshot(name, files, config)
+
+
+def find_snapshot(channel: Path) -> Path:
+    found = sorted(channel.glob("*.json")) if channel.is_dir() else []
+    if len(found) != 1:
+        raise DatasetError(
+            f"channel {SNAPSHOT!r} ({channel}) must hold exactly one snapshot JSON, found {len(found)}"
+            + (f": {', '.join(p.name for p in found)}" if found else "")
+        )
+    return found[0]
+
+
+def materialise_snapshot(snapshot: Snapshot, blobs: Path, dest: Path) -> Path:
+    """Rebuilds the dataset tree at dest with symlinks to the blobs; returns the rewritten yaml."""
+    missing, wrong_size = [], []
+    for rel, f in snapshot.files.items():
+        blob = blobs / f.sha256
+        if not blob.is_file():
+            missing.append(f"{rel} ({f.sha256})")
+        elif blob.stat().st_size != f.size:
+            wrong_size.append(
+                f"{rel} ({blob.stat().st_size} bytes, snapshot says {f.size})"
+            )
+    if missing or wrong_size:
+        problems = [f"{len(missing)} missing", f"{len(wrong_size)} with the wrong size"]
+        first = (missing + wrong_size)[0]
+        raise DatasetError(
+            f"dataset not found: snapshot {snapshot.name} lists {len(snapshot.files)} files, "
+            f"{' and '.join(problems)} in channel {BLOBS!r} ({blobs}); first: {first}"
+        )
+    if dest.exists():  # a previous attempt in the same container: start clean
+        shutil.rmtree(dest)
+    for rel, f in snapshot.files.items():
+        link = dest / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink((blobs / f.sha256).resolve(), link)
+    config = dest / snapshot.config
+    source = config.read_text(encoding="utf-8")
+    config.unlink()  # replace the link with a real, rewritten file; the blob stays untouched
+    return write_data_yaml(
+        source, config, dest, config.parent, name=f"{snapshot.name}:{snapshot.config}"
+    )
+
+
+def find_yaml(channel: Path) -> Path:
+    top = sorted(p for p in channel.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+    found = top or sorted(
+        p for p in channel.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"}
+    )
+    if len(found) != 1:
+        listed = ", ".join(str(p.relative_to(channel)) for p in found[:10])
+        raise DatasetError(
+            f"dataset not found: channel {channel.name!r} ({channel}) must hold exactly one data yaml, "
+            f"found {len(found)}" + (f": {listed}" if found else "")
+        )
+    return found[0]
+
+
+def _entries(value: Any) -> list[str]:
+    return (
+        [value]
+        if isinstance(value, str)
+        else [v for v in value or [] if isinstance(v, str)]
+    )
+
+
+def _root_candidates(
+    data: dict[str, Any], tree_root: Path, yaml_dir: Path
+) -> list[Path]:
+    """Where the yaml's split paths may be relative to: the tree, the yaml's folder, or its old `path`."""
+    out = [tree_root, yaml_dir]
+    old = data.get("path")
+    if isinstance(old, str) and old and not Path(old).is_absolute():
+        out += [tree_root / old, yaml_dir / old]
+    return out
+
+
+def write_data_yaml(
+    source: str, target: Path, tree_root: Path, yaml_dir: Path, name: str
+) -> Path:
+    """Writes the yaml to target with `path` set to the folder its splits are really under."""
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as e:
+        raise DatasetError(f"data yaml {name}: not valid YAML ({e})") from e
+    if not isinstance(data, dict) or "train" not in data or "val" not in data:
+        raise DatasetError(
+            f"data yaml {name}: must be a mapping with 'train' and 'val' keys"
+        )
+    candidates = _root_candidates(data, tree_root, yaml_dir)
+    wanted = _entries(data["train"]) + _entries(data["val"])
+    root = next(
+        (c for c in candidates if all((c / e).exists() for e in wanted)), tree_root
+    )
+    data = {
+        "path": str(root.resolve()),
+        **{k: v for k, v in data.items() if k != "path"},
+    }
+    check_splits(data, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def _count_images(p: Path, suffixes: frozenset[str]) -> int:
+    if p.is_dir():
+        return sum(
+            1
+            for f in p.rglob("*")
+            if f.suffix.lower().lstrip(".") in suffixes and f.is_file()
+        )
+    if p.suffix == ".txt":  # a list of image paths, one per line
+        return sum(
+            1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip()
+        )
+    return int(p.suffix.lower().lstrip(".") in suffixes)
+
+
+def check_splits(data: dict[str, Any], name: str) -> dict[str, int]:
+    """Every split the yaml names must exist and hold images: fail here, not deep inside ultralytics."""
+    # Imported late: heavy, and only needed here.
+    from ultralytics.data.utils import IMG_FORMATS
+
+    suffixes = frozenset(IMG_FORMATS)
+    root = Path(data["path"])
+    counts: dict[str, int] = {}
+    for split in ("train", "val", "test"):
+        entries = _entries(data.get(split))
+        if split == "test" and not entries:
+            continue
+        if not entries:
+            raise DatasetError(f"data yaml {name}: split {split!r} has no path")
+        total = 0
+        for entry in entries:
+            p = root / entry
+            if not p.exists():
+                raise DatasetError(
+                    f"dataset not found: split {split!r} path {entry!r} does not exist under {root} ({name})"
+                )
+            total += _count_images(p, suffixes)
+        if total == 0:
+            raise DatasetError(
+                f"dataset split {split!r} is empty: no images in {', '.join(entries)} under {root} ({name})"
+            )
+        counts[split] = total
+    return counts
+
+
+def prepare_dataset(opt: OptMl, work: Path) -> Path:
+    """The data yaml to train on, built from whatever channels the job was given."""
+    channels = channel_names(opt)
+    if SNAPSHOT in channels:
+        if BLOBS not in channels:
+            raise DatasetError(
+                f"dataset not found: channel {SNAPSHOT!r} needs the blobs in channel {BLOBS!r}, which is missing"
+            )
+        path = find_snapshot(opt.data_dir / SNAPSHOT)
+        snapshot = parse_snapshot(path.read_text(encoding="utf-8"), path.stem)
+        return materialise_snapshot(
+            snapshot, opt.data_dir / BLOBS, work / "datasets" / snapshot.name
+        )
+    if len(channels) == 1:
+        channel = opt.data_dir / channels[0]
+        if not channel.is_dir():
+            raise DatasetError(
+                f"dataset not found: channel {channels[0]!r} has no folder at {channel}"
+            )
+        source = find_yaml(channel)
+        target = (
+            work / "datasets" / f"channel-{channels[0]}" / source.name
+        )  # inputs stay untouched
+        name = f"{channels[0]}:{source.relative_to(channel)}"
+        return write_data_yaml(
+            source.read_text(encoding="utf-8"), target, channel, source.parent, name
+        )
+    found = ", ".join(channels) if channels else "none"
+    raise DatasetError(
+        f"dataset not found: expected channels {BLOBS!r} + {SNAPSHOT!r} (a dataset snapshot) or one channel "
+        f"holding a dataset yaml; found {found} in {opt.data_dir}"
+    )
