@@ -90,9 +90,8 @@ def split_rooms(
 
 
 def draw_plan(index: int, imgsz: int, seed: int, with_doors: bool) -> Plan:
-    rng = random.Random(
-        f"floorplan:{seed}:{index}"
-    )  # str seeds hash stably across runs and platforms
+    # str seeds hash stably across runs and platforms
+    rng = random.Random(f"floorplan:{seed}:{index}")
     s = imgsz
     img = Image.new("L", (s, s), 255)
     d = ImageDraw.Draw(img)
@@ -156,9 +155,8 @@ def draw_plan(index: int, imgsz: int, seed: int, with_doors: bool) -> Plan:
     )
 
     font_size = max(6, round(s / 40))
-    font = ImageFont.load_default(
-        size=font_size
-    )  # Pillow's bundled font: no system font needed
+    # Pillow's bundled font: no system font needed
+    font = ImageFont.load_default(size=font_size)
     for room in rooms:
         # Room box = the free floor between wall faces: outline walls are 2*wall thick and drawn
         # inwards, internal walls are `wall` thick and centred on the cut.

@@ -1,20 +1,26 @@
-// The post step: when main started or attached to a SageMaker job, waited for it, and the run was
-// cancelled (or crashed) before the job ended, stop the job so it does not bill on. Best effort.
+// The post step: when main started or attached to a job, waited for it, and the run was cancelled
+// (or crashed) before the job ended, stop the job so it does not bill (or burn the runner) on.
+// Best effort: everything here is a warning at worst.
 import * as core from '@actions/core';
 import { createAwsClients } from './aws.js';
+import { actionRoot } from './paths.js';
 import { loadJobState, shouldStopOnCleanup } from './state.js';
+import { createLocalBackend } from './training/local.js';
 import { stopTrainingJob } from './training/sagemaker.js';
 
 export async function cleanup(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const state = loadJobState({ save: core.saveState, get: core.getState });
     if (!shouldStopOnCleanup(state)) return;
-    const { sagemaker } = createAwsClients({ region: state.region, env });
-    const result = await stopTrainingJob(sagemaker, state.jobName, {
-      info: (m) => core.info(m),
-      warning: (m) => core.warning(m),
-      error: (m) => core.warning(m),
-    });
+    const clients = createAwsClients({ region: state.region, env });
+    const log = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
+    if (state.backend === 'local') {
+      const backend = createLocalBackend({ s3: clients.s3, log, actionRoot: actionRoot() });
+      const outcome = await backend.stop(state.jobName);
+      core.info(`Stopped local job ${state.jobName}: ${outcome.status}`);
+      return;
+    }
+    const result = await stopTrainingJob(clients.sagemaker, state.jobName, { ...log, error: log.warning });
     core.info(result.message);
   } catch (error) {
     core.warning(`Cleanup could not stop the training job: ${error instanceof Error ? error.message : String(error)}`);

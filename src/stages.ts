@@ -1,5 +1,6 @@
 // Wires the stage functions of pipeline.ts to real clients. Shared by the action (main.ts) and the
 // CLI (cli.ts); only the logger and the report sink differ between them.
+import { execFile } from 'node:child_process';
 import type { AwsClients } from './aws.js';
 import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
 import { loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
@@ -28,7 +29,15 @@ export interface StageDeps {
   /** Sink for the rendered report (summary + sticky comment, or a file for the CLI). */
   report(input: ReportInput): Promise<{ commentUrl?: string }>;
   docker?: DockerRunner;
+  dockerDaemonAnswers?: () => Promise<boolean>;
   training?: TrainingBackend;
+}
+
+/** `docker info` exits 0 only when a daemon answers (the client alone is not enough). */
+export function dockerDaemonAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 10_000 }, (error) => resolve(!error));
+  });
 }
 
 export class DatasetInvalidError extends Error {
@@ -121,8 +130,17 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       };
     },
 
-    resolveImage: (cfg) =>
-      resolveTrainingImage({ ecr: deps.clients.ecr, ...(deps.docker ? { docker: deps.docker } : {}) }, cfg),
+    async resolveImage(cfg) {
+      const imageDeps = { ecr: deps.clients.ecr, ...(deps.docker ? { docker: deps.docker } : {}) };
+      if (cfg.instanceType !== 'local' || cfg.imageUri) return resolveTrainingImage(imageDeps, cfg);
+      // Local runs need no registry: build into the local daemon when one answers, else run the
+      // entrypoint straight from training-container/ in .venv.
+      if (!(await (deps.dockerDaemonAnswers ?? dockerDaemonAnswers)())) {
+        log.info('No Docker daemon answers: skipping the image build; the local backend runs training-container/train.py in a Python environment.');
+        return { imageUri: '', tag: '', built: false };
+      }
+      return resolveTrainingImage(imageDeps, { ...cfg, push: false });
+    },
 
     training: trainingBackendFor(config, deps),
 

@@ -7,7 +7,7 @@ export interface JobState {
   ended: boolean;
   /** The run waits for the job; a detached run (wait: false) leaves its job alone on cancel. */
   wait: boolean;
-  /** `sagemaker` or `local`: only SageMaker jobs outlive the runner process. */
+  /** `sagemaker`, or `local`: a local job runs detached in its own process group, so it too outlives main. */
   backend: 'sagemaker' | 'local';
 }
 
@@ -42,5 +42,5 @@ export function loadJobState(store: StateStore): JobState | undefined {
 
 /** The post step stops a job only when main started or attached to it, waited, and it never ended. */
 export function shouldStopOnCleanup(state: JobState | undefined): state is JobState {
-  return state !== undefined && state.wait && !state.ended && state.backend === 'sagemaker';
+  return state !== undefined && state.wait && !state.ended;
 }

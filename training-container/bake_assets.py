@@ -54,9 +54,8 @@ def _version(name: str) -> str | None:
 
 def bake(names: list[str], weights_dir: Path, download: bool) -> None:
     if names and download:
-        os.environ["YOLO_OFFLINE"] = (
-            "false"  # build time only; the image's runtime stays offline
-        )
+        # build time only; the image's runtime stays offline
+        os.environ["YOLO_OFFLINE"] = "false"
     from ultralytics import YOLO
     from ultralytics.utils import SETTINGS, USER_CONFIG_DIR
 
@@ -76,9 +75,8 @@ def bake(names: list[str], weights_dir: Path, download: bool) -> None:
             raise SystemExit(
                 f"bake_assets: could not get {name}: put it in training-container/weights/ and rebuild"
             )
-        YOLO(
-            str(target)
-        )  # proves it loads: a truncated download fails the build, not the job
+        # proves it loads: a truncated download fails the build, not the job
+        YOLO(str(target))
         print(f"baked {target} ({target.stat().st_size / 1e6:.1f} MB)")
 
     for font in FONTS:

@@ -1,6 +1,6 @@
 """SageMaker training entrypoint: `python train.py train` (the image runs it as `docker run <image> train`).
 
-Reads /opt/ml (or $OPT_ML_ROOT) as described in ../shared/DESIGN.md and README.md here.
+Reads /opt/ml (or $OPT_ML_ROOT) as described in README.md beside this file.
 """
 
 import sys

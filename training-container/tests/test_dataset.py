@@ -86,9 +86,10 @@ def test_a_plain_channel_with_a_yaml_is_used_in_place(floorplans, tmp_path):
     data = prepare_dataset(opt, tmp_path / "work")
     doc = yaml.safe_load(data.read_text())
     assert doc["path"] == str((opt.data_dir / "training").resolve())
+    # input untouched
     assert (
         not (opt.data_dir / "training" / "dataset.yaml").read_text().startswith("path")
-    )  # input untouched
+    )
 
 
 def test_a_yaml_whose_path_points_elsewhere_is_redirected(floorplans, tmp_path):

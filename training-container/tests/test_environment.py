@@ -13,18 +13,16 @@ def test_seeded_fonts_are_real_fonts_and_existing_ones_are_kept(tmp_path):
     (tmp_path / "Arial.ttf").write_bytes(b"baked")
     seed_fonts(tmp_path)
     assert (tmp_path / "Arial.ttf").read_bytes() == b"baked"
-    ImageFont.truetype(
-        str(tmp_path / "Arial.Unicode.ttf"), 12
-    )  # loads: plots can draw labels
+    # loads: plots can draw labels
+    ImageFont.truetype(str(tmp_path / "Arial.Unicode.ttf"), 12)
 
 
 def test_ultralytics_finds_the_seeded_font_without_downloading():
     from ultralytics.utils import USER_CONFIG_DIR
     from ultralytics.utils.checks import check_font
 
-    assert (
-        check_font("Arial.ttf") == USER_CONFIG_DIR / "Arial.ttf"
-    )  # conftest seeded it
+    # conftest seeded it
+    assert check_font("Arial.ttf") == USER_CONFIG_DIR / "Arial.ttf"
 
 
 @pytest.mark.parametrize(("gpus", "device"), [(0, "cpu"), (1, "0"), (4, "0,1,2,3")])
@@ -44,9 +42,8 @@ def test_model_resolution(tmp_path):
     assert resolve_model("yolov8n.yaml", tmp_path) == "yolov8n.yaml"
     (tmp_path / "yolov8m.pt").write_bytes(b"weights")
     assert resolve_model("yolov8m.pt", tmp_path) == str(tmp_path / "yolov8m.pt")
-    assert resolve_model(None, tmp_path) == str(
-        tmp_path / "yolov8m.pt"
-    )  # the one baked model
+    # the one baked model
+    assert resolve_model(None, tmp_path) == str(tmp_path / "yolov8m.pt")
     with pytest.raises(
         HyperparameterError, match=r'model="yolov8x.pt": weights not found'
     ):

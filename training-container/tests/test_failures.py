@@ -18,9 +18,8 @@ def opt_root(tmp_path, monkeypatch):
     monkeypatch.setenv("YOLO_JOB_WORKDIR", str(tmp_path / "work"))
     previous = signal.getsignal(signal.SIGTERM)
     yield tmp_path / "ml"
-    signal.signal(
-        signal.SIGTERM, previous
-    )  # main() installs its handler in this process
+    # main() installs its handler in this process
+    signal.signal(signal.SIGTERM, previous)
     stop.reset()
 
 
@@ -87,9 +86,8 @@ def test_simulated_cuda_oom_during_training_becomes_the_oom_reason(
     from ultralytics import YOLO
 
     def out_of_memory(self, **kwargs):
-        assert kwargs["batch"] == 16 and kwargs["data"].endswith(
-            "dataset.yaml"
-        )  # the real arguments got here
+        # the real arguments got here
+        assert kwargs["batch"] == 16 and kwargs["data"].endswith("dataset.yaml")
         raise torch.cuda.OutOfMemoryError(
             "CUDA out of memory. Tried to allocate 1.50 GiB"
         )

@@ -56,9 +56,8 @@ def test_base_image_is_a_pinned_cuda_pytorch_tag():
 def test_entrypoint_is_exec_form_so_docker_run_image_train_trains():
     (entry,) = re.findall(r"^ENTRYPOINT\s+(.+)$", DOCKERFILE, re.MULTILINE)
     assert json.loads(entry) == ["python", "/opt/program/train.py"]
-    assert "CMD" not in re.findall(
-        r"^(\w+)", DOCKERFILE, re.MULTILINE
-    )  # `train` comes from SageMaker
+    # `train` comes from SageMaker
+    assert "CMD" not in re.findall(r"^(\w+)", DOCKERFILE, re.MULTILINE)
 
 
 def test_nothing_is_baked_under_opt_ml_and_the_runtime_is_offline():
@@ -74,9 +73,8 @@ def test_requirements_are_exact_pins_and_the_dev_venv_agrees():
     image = pins(CONTAINER / "requirements.txt")
     dev = pins(REPO / "requirements-dev.txt")
     assert {"ultralytics", "opencv-python-headless", "cloudpickle"} <= set(image)
-    assert (
-        "opencv-python-headless" not in dev
-    )  # would fight ultralytics' opencv-python over cv2/
+    # would fight ultralytics' opencv-python over cv2/
+    assert "opencv-python-headless" not in dev
     for name, version in image.items():
         if name != "opencv-python-headless":
             assert dev.get(name) == version, name
@@ -172,9 +170,8 @@ def test_bakes_weights_from_the_build_context_and_writes_offline_settings(tmp_pa
 
     (tmp_path / "weights").mkdir()
     YOLO("yolov8n.yaml").save(str(tmp_path / "weights" / "yolov8n.pt"))
-    shutil.copyfile(
-        fallback_font(), tmp_path / "weights" / "Arial.ttf"
-    )  # a font in the build context
+    # a font in the build context
+    shutil.copyfile(fallback_font(), tmp_path / "weights" / "Arial.ttf")
     done = bake(tmp_path, "--weights", "yolov8n.pt")
     assert done.returncode == 0, done.stderr
     settings = json.loads(

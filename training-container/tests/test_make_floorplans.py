@@ -51,9 +51,8 @@ def test_labels_are_normalised_rooms_inside_the_image(floorplans):
                 and 0 <= yc - h / 2
                 and yc + h / 2 <= 1
             )
-    assert min(counts) >= 2 and max(counts) > min(
-        counts
-    )  # several rooms, varying layouts
+    # several rooms, varying layouts
+    assert min(counts) >= 2 and max(counts) > min(counts)
 
 
 def test_doors_are_a_second_class(tmp_path):

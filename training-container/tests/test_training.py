@@ -188,9 +188,8 @@ def test_spot_interruption_resumes_from_the_checkpoint(floorplans, tmp_path):
     resumed_epochs = [
         int(parse_line(FMT, line)["epoch"]) for line in metric_lines(second.stdout)
     ]
-    assert resumed_epochs == list(
-        range(stopped_after + 1, 4)
-    )  # continued, not restarted
+    # continued, not restarted
+    assert resumed_epochs == list(range(stopped_after + 1, 4))
     rows = read_results(opt / "output" / "data" / "results.csv")
     assert [r["epoch"] for r in rows] == [1, 2, 3]
     metrics = json.loads((opt / "output" / "data" / "metrics.json").read_text())

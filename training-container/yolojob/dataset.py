@@ -284,9 +284,8 @@ def prepare_dataset(opt: OptMl, work: Path) -> Path:
                 f"dataset not found: channel {channels[0]!r} has no folder at {channel}"
             )
         source = find_yaml(channel)
-        target = (
-            work / "datasets" / f"channel-{channels[0]}" / source.name
-        )  # inputs stay untouched
+        # a rewritten copy: inputs stay untouched
+        target = work / "datasets" / f"channel-{channels[0]}" / source.name
         name = f"{channels[0]}:{source.relative_to(channel)}"
         return write_data_yaml(
             source.read_text(encoding="utf-8"), target, channel, source.parent, name

@@ -15,10 +15,8 @@ from pathlib import Path
 from .errors import HyperparameterError
 from .paths import work_dir
 
-FONTS = (
-    "Arial.ttf",
-    "Arial.Unicode.ttf",
-)  # the names ultralytics looks up for ASCII / other labels
+# The names ultralytics looks up for ASCII / other labels.
+FONTS = ("Arial.ttf", "Arial.Unicode.ttf")
 DEFAULT_WEIGHTS_DIR = "/opt/ultralytics/weights"
 
 
@@ -49,15 +47,12 @@ def seed_fonts(ultralytics_dir: Path, source: Path | None = None) -> None:
 
 def prepare_offline() -> Path:
     """Sets the offline environment (keeping values the image or the caller set); returns the config dir."""
-    os.environ.setdefault(
-        "YOLO_OFFLINE", "true"
-    )  # "true", not "1", is what ultralytics reads
+    # "true", not "1", is what ultralytics reads
+    os.environ.setdefault("YOLO_OFFLINE", "true")
     config_root = Path(
         os.environ.setdefault("YOLO_CONFIG_DIR", str(work_dir() / "ultralytics-config"))
     )
-    ultralytics_dir = (
-        config_root / "Ultralytics"
-    )  # ultralytics appends this to YOLO_CONFIG_DIR
+    ultralytics_dir = config_root / "Ultralytics"  # ultralytics appends this folder
     seed_fonts(ultralytics_dir)
     return ultralytics_dir
 

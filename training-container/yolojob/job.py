@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import traceback
@@ -27,6 +26,7 @@ from .errors import HyperparameterError, StopRequested, failure_reason, write_fa
 from .evaluate import build_metrics, validate
 from .hyperparameters import load_schema, read_hyperparameters
 from .metric_lines import MetricLineFollower, load_format
+from .outputs import write_outputs
 from .paths import OptMl, work_dir
 from .results import epochs_completed, read_results
 from .resume import EVALUATE, FRESH, RESUME, inspect_checkpoint
@@ -89,16 +89,15 @@ class Job:
         log(f"checkpoint: {decision.reason}")
         if decision.action != EVALUATE:
             self.train(decision.action, data, device, workers)
-        self.write_outputs(data, device, workers, ultralytics.__version__)
+        self.evaluate(data, device, workers, ultralytics.__version__)
 
     def train(self, action: str, data: Path, device: str, workers: int) -> None:
         from ultralytics import YOLO
 
         fmt = load_format()
         if action == FRESH:
-            shutil.rmtree(
-                self.save_dir, ignore_errors=True
-            )  # leftovers of an epoch that never finished
+            # leftovers of an epoch that never finished
+            shutil.rmtree(self.save_dir, ignore_errors=True)
             self.model = YOLO(resolve_model(self.hp.get("model"), weights_dir()))
             args = {k: v for k, v in self.hp.items() if k != "model"}
             args.update(
@@ -114,9 +113,8 @@ class Job:
             args = {"resume": True, "data": str(data)}
         args.update(device=device, workers=workers)
         if device == "cpu":
-            args["amp"] = (
-                False  # AMP needs CUDA; ultralytics would only warn and run its check
-            )
+            # AMP needs CUDA; ultralytics would only warn and run its check
+            args["amp"] = False
         for event in stop.STOP_EVENTS:
             self.model.add_callback(event, stop.check_stop)
         follower = MetricLineFollower(
@@ -129,14 +127,12 @@ class Job:
             self.model.train(**args)
         finally:
             follower.stop()
-        if (
-            stop.stop_requested()
-        ):  # DDP: the workers ended on the forwarded signal, not via check_stop
+        # DDP: the workers ended on the forwarded signal, not through check_stop
+        if stop.stop_requested():
             raise StopRequested("stopped by SIGTERM")
 
-    def write_outputs(
-        self, data: Path, device: str, workers: int, version: str
-    ) -> None:
+    def evaluate(self, data: Path, device: str, workers: int, version: str) -> None:
+        """Validates best.pt on val (and test) and writes every output file."""
         weights = self.save_dir / "weights"
         best = (
             weights / "best.pt"
@@ -164,24 +160,10 @@ class Job:
             splits[split] = validate(best, data, split, val_args, work_dir() / "eval")
 
         rows = read_results(self.save_dir / "results.csv")
-        model_name = (
-            self.hp.get("model") or Path(str(train_args.get("model", "unknown"))).name
-        )
+        model_name = self.hp.get("model") or Path(str(train_args.get("model"))).name
         metrics = build_metrics(
             splits, rows, model=model_name, imgsz=imgsz, ultralytics_version=version
         )
-
-        out, model_dir = self.opt.output_data_dir, self.opt.model_dir
-        out.mkdir(parents=True, exist_ok=True)
-        model_dir.mkdir(parents=True, exist_ok=True)
-        (out / "metrics.json").write_text(
-            json.dumps(metrics, indent=2) + "\n", encoding="utf-8"
-        )
-        if (self.save_dir / "results.csv").exists():
-            shutil.copyfile(self.save_dir / "results.csv", out / "results.csv")
-        shutil.copyfile(best, model_dir / "best.pt")
-        if (weights / "last.pt").exists():
-            shutil.copyfile(weights / "last.pt", model_dir / "last.pt")
         record = {
             "schema": 1,
             "hyperparameters": self.hp,
@@ -191,9 +173,7 @@ class Job:
             "metrics": metrics,
             "epochs": rows,
         }
-        (model_dir / "training_metrics.json").write_text(
-            json.dumps(record, indent=2) + "\n", encoding="utf-8"
-        )
+        write_outputs(self.opt, self.save_dir, best, metrics, record)
         log(
             f"{metrics['split']}: map50={metrics['map50']:.4f} map50_95={metrics['map50_95']:.4f} "
             f"precision={metrics['precision']:.4f} recall={metrics['recall']:.4f} "
@@ -209,9 +189,8 @@ def main(argv: list[str]) -> int:
         )
         return 2
     opt = OptMl.from_env()
-    opt.failure_file.unlink(
-        missing_ok=True
-    )  # a reason left by an earlier attempt is not this run's
+    # a reason left by an earlier attempt is not this run's
+    opt.failure_file.unlink(missing_ok=True)
     job = Job(opt)
     prepare_offline()
 

@@ -83,9 +83,8 @@ class MetricLineFollower:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._seen = len(
-            read_results(self._csv)
-        )  # rows from before a resume were printed back then
+        # rows from before a resume were printed back then
+        self._seen = len(read_results(self._csv))
         self._thread = threading.Thread(
             target=self._run, name="metric-lines", daemon=True
         )

@@ -7,9 +7,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-CONTAINER_DIR = (
-    Path(__file__).resolve().parent.parent
-)  # holds the shared JSON contracts
+# training-container/ (or /opt/program in the image): holds the shared JSON contracts
+CONTAINER_DIR = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = CONTAINER_DIR / "hyperparameters.schema.json"
 METRIC_DEFINITIONS_FILE = CONTAINER_DIR / "metric-definitions.json"
 

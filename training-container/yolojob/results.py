@@ -7,10 +7,8 @@ import io
 import math
 from pathlib import Path
 
-EPOCH, FITNESS = (
-    "epoch",
-    "metrics/mAP50-95(B)",
-)  # ultralytics' detection fitness is mAP50-95
+EPOCH = "epoch"
+FITNESS = "metrics/mAP50-95(B)"  # ultralytics' detection fitness
 
 
 def _number(text: str) -> float:

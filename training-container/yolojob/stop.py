@@ -72,9 +72,8 @@ def install(
         def expire() -> None:
             on_timeout()
             sys.stdout.flush()
-            os._exit(
-                EXIT_STOPPED
-            )  # the main thread is stuck in native code; nothing else gets out
+            # the main thread is stuck in native code: only a hard exit gets out
+            os._exit(EXIT_STOPPED)
 
         _timer = threading.Timer(grace_seconds, expire)
         _timer.daemon = True

@@ -1,0 +1,303 @@
+// The bundled action end to end on a local AWS emulator (moto) and a local GitHub API stand-in,
+// driven by real webhook payloads. SageMaker jobs on moto are Completed at once, so the job's
+// output.tar.gz is placed where SageMaker would write it before the run.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateBucketCommand, PutObjectCommand, S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { existsSync, readFileSync } from 'node:fs';
+import { createS3Client } from '../../src/aws.js';
+import { runContextFromEnv } from '../../src/context.js';
+import { deriveJobName } from '../../src/jobname.js';
+import { basicDataset, removeDir, tempDir, writeTree } from '../dataset/fixtures.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { makeOutputArchive, METRICS_JSON, RESULTS_CSV } from '../metrics/archive.js';
+import { ISSUE, OWNER, REPO, startGitHubStandIn, type StandIn } from '../report/github-standin.js';
+import { runAction, webhookExample } from './action-harness.js';
+
+const BUCKET = 'acme-training';
+const SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+const REAL_OUTPUT = '__tests__/fixtures/container-output/output.tar.gz';
+
+let moto: Moto;
+let github: StandIn;
+let s3: S3Client;
+
+const TOKENS = {
+  'write-token': { login: 'github-actions[bot]', type: 'Bot' as const, installation: true, canWrite: true },
+  'fork-token': { login: 'github-actions[bot]', type: 'Bot' as const, installation: true, canWrite: false },
+};
+
+const baseInputs = {
+  role: 'arn:aws:iam::123456789012:role/SageMakerYoloExecutionRole',
+  bucket: BUCKET,
+  'dataset-s3-uri': `s3://${BUCKET}/datasets/plain/`,
+  'image-uri': '123456789012.dkr.ecr.us-east-1.amazonaws.com/yolo-training:src-0123456789ab',
+  'instance-type': 'ml.g5.xlarge',
+  'github-token': 'write-token',
+  'aws-region': 'us-east-1',
+};
+
+function prPayload(fork = false): Record<string, unknown> {
+  const payload = webhookExample('pull_request', 'opened') as {
+    number: number;
+    repository: { full_name: string; name: string; owner: { login: string }; default_branch?: string };
+    pull_request: { number: number; head: { repo: { full_name: string } | null; sha: string }; base: { ref: string; repo: { full_name: string } } };
+  };
+  payload.number = ISSUE;
+  payload.pull_request.number = ISSUE;
+  payload.repository.full_name = `${OWNER}/${REPO}`;
+  payload.repository.name = REPO;
+  payload.repository.owner.login = OWNER;
+  payload.pull_request.base.repo.full_name = `${OWNER}/${REPO}`;
+  payload.pull_request.base.ref = 'main';
+  if (payload.pull_request.head.repo) {
+    payload.pull_request.head.repo.full_name = fork ? `someone-else/${REPO}` : `${OWNER}/${REPO}`;
+  }
+  return payload as unknown as Record<string, unknown>;
+}
+
+function runnerEnv(event: string, ref: string): Record<string, string> {
+  return {
+    ...moto.env,
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+    GITHUB_SHA: SHA,
+    GITHUB_REF: ref,
+    GITHUB_API_URL: github.baseUrl,
+    GITHUB_EVENT_NAME: event,
+  };
+}
+
+function jobNameFor(event: string, ref: string, payload: Record<string, unknown>, runId = '7001'): string {
+  const env = { ...runnerEnv(event, ref), GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://github.com' };
+  return deriveJobName(runContextFromEnv(env, payload));
+}
+
+/** What the container writes; the real container's output when its fixture is there. */
+function outputArchive(overrides: Record<string, unknown> = {}): Buffer {
+  if (Object.keys(overrides).length === 0 && existsSync(REAL_OUTPUT)) return readFileSync(REAL_OUTPUT);
+  return makeOutputArchive({
+    'metrics.json': JSON.stringify({ ...METRICS_JSON, ...overrides }),
+    'results.csv': RESULTS_CSV,
+  });
+}
+
+async function placeJobOutput(jobName: string, archive: Buffer): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: `yolo-training/output/${jobName}/output/output.tar.gz`, Body: archive }),
+  );
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  process.env.AWS_ACCESS_KEY_ID = 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  github = await startGitHubStandIn(TOKENS);
+  s3 = createS3Client({ region: 'us-east-1', env: moto.env });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'datasets/plain/data.yaml', Body: 'path: .\ntrain: images/train\nval: images/val\nnames: [room]\n' }));
+}, 60_000);
+
+afterAll(async () => {
+  await github?.close();
+  await moto?.stop();
+});
+
+describe('pull_request: train, gate and sticky comment', () => {
+  const payload = prPayload();
+  const ref = `refs/pull/${ISSUE}/merge`;
+
+  it('passes the gate, sets outputs, writes the summary and creates one comment', async () => {
+    const job = jobNameFor('pull_request', ref, payload);
+    await placeJobOutput(job, outputArchive({ map50: 0.9, precision: 0.93, recall: 0.88 }));
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'pull_request',
+      payload,
+      env: runnerEnv('pull_request', ref),
+      inputs: { ...baseInputs, 'map50-threshold': '0.85', 'precision-threshold': '0.90', 'recall-threshold': '0.85' },
+    });
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.code).toBe(0);
+    expect(run.outputs['job-name']).toBe(job);
+    expect(run.outputs['job-status']).toBe('Completed');
+    expect(run.outputs.map50).toBe('0.9');
+    expect(run.outputs.passed).toBe('true');
+    expect(run.outputs['model-uri']).toBe(`s3://${BUCKET}/yolo-training/output/${job}/output/model.tar.gz`);
+    expect(run.outputs['image-uri']).toBe(baseInputs['image-uri']);
+    expect(run.outputs['comment-url']).toMatch(/#issuecomment-\d+$/);
+    expect(run.summary).toContain(job);
+    expect(run.summary).toMatch(/0\.9/);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toContain('<!-- sagemaker-yolo-action:');
+    // The post step has nothing to stop: the job ended.
+    expect(JSON.parse(run.state.job ?? '{}')).toMatchObject({ jobName: job, ended: true });
+  });
+
+  it('a second run with a stricter gate fails and updates the same comment', async () => {
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'pull_request',
+      payload,
+      env: runnerEnv('pull_request', ref),
+      inputs: { ...baseInputs, 'map50-threshold': '0.95' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.passed).toBe('false');
+    expect(run.stdout).toMatch(/::error::Quality gate failed/);
+    expect(run.stdout).toMatch(/map50 .*0\.9.*0\.95/);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toContain('0.95');
+    const patches = github.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+  });
+});
+
+describe('other triggers', () => {
+  it('a fork PR with a read-only token gets the summary and a warning, not a failure', async () => {
+    const payload = prPayload(true);
+    const ref = `refs/pull/${ISSUE}/merge`;
+    const job = jobNameFor('pull_request', ref, payload, '7002');
+    await placeJobOutput(job, outputArchive({ map50: 0.9 }));
+    const before = github.comments.length;
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'pull_request',
+      payload,
+      env: { ...runnerEnv('pull_request', ref), GITHUB_RUN_ID: '7002' },
+      inputs: { ...baseInputs, 'github-token': 'fork-token' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/::warning::/);
+    expect(run.summary).toContain('Completed');
+    expect(github.comments.length).toBe(before);
+  });
+
+  it('workflow_dispatch: trains with the given hyperparameters and reports to the summary only', async () => {
+    const payload = webhookExample('workflow_dispatch');
+    const ref = 'refs/heads/main';
+    const env = { ...runnerEnv('workflow_dispatch', ref), GITHUB_REPOSITORY: String((payload.repository as { full_name: string }).full_name) };
+    const job = 'floorplans-dispatch-manual-1';
+    await placeJobOutput(job, outputArchive({ map50: 0.91 }));
+    const requestsBefore = github.requests.length;
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'workflow_dispatch',
+      payload,
+      env,
+      inputs: { ...baseInputs, 'job-name': job, model: 'yolov8s.pt', epochs: '5', 'batch-size': '8', imgsz: '320' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.passed).toBe('true');
+    expect(run.summary).toContain(job);
+    expect(github.requests.length).toBe(requestsBefore);
+  });
+
+  it('schedule: the runner payload is {"schedule": cron}', async () => {
+    const ref = 'refs/heads/main';
+    const job = 'floorplans-nightly-1';
+    await placeJobOutput(job, outputArchive({ map50: 0.7 }));
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'schedule',
+      payload: { schedule: '0 3 * * *' },
+      env: runnerEnv('schedule', ref),
+      inputs: { ...baseInputs, 'job-name': job },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.map50).toBe('0.7');
+    expect(run.stdout).toMatch(/Quality gate failed/);
+  });
+});
+
+describe('input errors and cleanup', () => {
+  it('a bad input fails before any AWS call, naming the input, the value and the rule', async () => {
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'workflow_dispatch',
+      payload: webhookExample('workflow_dispatch'),
+      // An endpoint nothing listens on: any AWS call would fail with a connection error instead.
+      env: { ...runnerEnv('workflow_dispatch', 'refs/heads/main'), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+      inputs: { ...baseInputs, epochs: 'many', 'max-wait': '100', 'max-runtime': '3600' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::Invalid configuration/);
+    expect(run.stdout).toMatch(/epochs.*"many"/);
+    expect(run.stdout).toMatch(/max-wait.*"100"/);
+    expect(run.stdout).not.toMatch(/ECONNREFUSED/);
+    expect(run.outputs).toEqual({});
+  });
+
+  it('the post step stops a job that main waited for and that never ended; failures are warnings', async () => {
+    const run = await runAction({
+      entry: 'post.js',
+      event: 'pull_request',
+      payload: prPayload(),
+      env: runnerEnv('pull_request', 'refs/pull/12/merge'),
+      inputs: baseInputs,
+      state: { job: JSON.stringify({ jobName: 'still-running-job', region: 'us-east-1', ended: false, wait: true, backend: 'sagemaker' }) },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/still-running-job/);
+    expect(run.stdout).not.toMatch(/::error::/);
+  });
+
+  it('the post step leaves detached and finished jobs alone', async () => {
+    for (const state of [
+      { jobName: 'detached-job', region: 'us-east-1', ended: false, wait: false, backend: 'sagemaker' },
+      { jobName: 'finished-job', region: 'us-east-1', ended: true, wait: true, backend: 'sagemaker' },
+    ]) {
+      const run = await runAction({
+        entry: 'post.js',
+        event: 'pull_request',
+        payload: prPayload(),
+        env: { ...runnerEnv('pull_request', 'refs/pull/12/merge'), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+        inputs: baseInputs,
+        state: { job: JSON.stringify(state) },
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe('');
+    }
+  });
+});
+
+describe('local dataset: validate and sync a snapshot before training', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await tempDir('action-ds-');
+    await writeTree(dir, basicDataset());
+  });
+  afterAll(() => removeDir(dir));
+
+  it('uploads the snapshot, hands the job its manifest, and reports the fingerprint', async () => {
+    const ref = 'refs/heads/main';
+    const job = 'floorplans-snapshot-1';
+    await placeJobOutput(job, outputArchive({ map50: 0.88 }));
+    const inputs: Record<string, string> = { ...baseInputs, dataset: dir, 'job-name': job };
+    delete inputs['dataset-s3-uri'];
+    const run = await runAction({ entry: 'index.js', event: 'schedule', payload: { schedule: '0 3 * * *' }, env: runnerEnv('schedule', ref), inputs });
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.code).toBe(0);
+    expect(run.outputs.snapshot).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.outputs['dataset-uri']).toBe(`s3://${BUCKET}/yolo-training/datasets/snapshots/${run.outputs.snapshot}.manifest`);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'yolo-training/datasets/snapshots/' }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key);
+    expect(keys).toContain(`yolo-training/datasets/snapshots/${run.outputs.snapshot}.json`);
+    expect(run.summary).toContain(String(run.outputs.snapshot).slice(0, 12));
+  });
+
+  it('a dataset with label errors fails with annotations and uploads nothing', async () => {
+    const bad = await tempDir('action-bad-');
+    try {
+      await writeTree(bad, { ...basicDataset(), 'labels/train/a.txt': '7 0.5 0.5 0.2 0.2\n' });
+      const inputs: Record<string, string> = { ...baseInputs, dataset: bad, 'job-name': 'never-started', prefix: 'bad-run' };
+      delete inputs['dataset-s3-uri'];
+      const run = await runAction({ entry: 'index.js', event: 'schedule', payload: { schedule: '0 3 * * *' }, env: runnerEnv('schedule', 'refs/heads/main'), inputs });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/::error file=.*labels\/train\/a\.txt,line=1::/);
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'bad-run/' }));
+      expect(listed.KeyCount ?? 0).toBe(0);
+    } finally {
+      await removeDir(bad);
+    }
+  });
+});
+
