@@ -16,11 +16,33 @@ describe('endpointFor', () => {
 
 describe('createS3Client', () => {
   it('uses path-style addressing only when the endpoint is overridden', async () => {
-    const local = createS3Client({ region: 'us-east-1', env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' } });
+    const local = createS3Client({
+      region: 'us-east-1',
+      env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' },
+    });
     const aws = createS3Client({ region: 'us-east-1', env: {} });
     expect(local.config.forcePathStyle).toBe(true);
     expect(aws.config.forcePathStyle).toBe(false);
     const endpoint = await local.config.endpoint?.();
     expect(endpoint?.hostname).toBe('127.0.0.1');
+  });
+});
+
+describe('credentials', () => {
+  it('come from the given environment when it carries static keys', async () => {
+    const client = createS3Client({
+      region: 'us-east-1',
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'tok',
+      },
+    });
+    const credentials = await client.config.credentials();
+    expect(credentials).toMatchObject({
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'secret',
+      sessionToken: 'tok',
+    });
   });
 });

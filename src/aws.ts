@@ -24,13 +24,27 @@ export function endpointFor(service: ServiceId, env: NodeJS.ProcessEnv): string 
   return global || undefined;
 }
 
+/**
+ * Static keys from the given environment, when it has them. The SDK's default chain reads
+ * process.env only; taking them from `env` keeps one source for endpoint and credentials.
+ */
+function credentialsFrom(env: NodeJS.ProcessEnv | undefined) {
+  const accessKeyId = env?.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
+  if (!env || env === process.env || !accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env.AWS_SESSION_TOKEN;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
 function baseConfig(service: ServiceId, options: AwsOptions) {
   const endpoint = endpointFor(service, options.env ?? process.env);
+  const credentials = credentialsFrom(options.env);
   return {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 6,
     retryMode: 'adaptive' as const,
     ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
   };
 }
 

@@ -20,9 +20,14 @@ export async function cleanup(env: NodeJS.ProcessEnv = process.env): Promise<voi
       core.info(`Stopped local job ${state.jobName}: ${outcome.status}`);
       return;
     }
-    const result = await stopTrainingJob(clients.sagemaker, state.jobName, { ...log, error: log.warning });
+    const result = await stopTrainingJob(clients.sagemaker, state.jobName, {
+      ...log,
+      error: log.warning,
+    });
     core.info(result.message);
   } catch (error) {
-    core.warning(`Cleanup could not stop the training job: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(
+      `Cleanup could not stop the training job: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -18,7 +18,10 @@ export const coreLog: StageLog = {
   warning: (m) => core.warning(m),
   error: (m) => core.error(m),
   annotate: (a) => {
-    const props = { ...(a.file ? { file: a.file } : {}), ...(a.startLine ? { startLine: a.startLine } : {}) };
+    const props = {
+      ...(a.file ? { file: a.file } : {}),
+      ...(a.startLine ? { startLine: a.startLine } : {}),
+    };
     if (a.severity === 'error') core.error(a.message, props);
     else core.warning(a.message, props);
   },
@@ -77,7 +80,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       jobState: (jobName, ended) =>
         saveJobState(
           { save: core.saveState, get: core.getState },
-          { jobName, region: config.region, ended, wait: config.wait, backend: stages.training.kind },
+          {
+            jobName,
+            region: config.region,
+            ended,
+            wait: config.wait,
+            backend: stages.training.kind,
+          },
         ),
     };
 

@@ -76,7 +76,11 @@ function datasetInputFromUri(uri: string): PreparedDataset {
   return { ref: { uri }, input: { kind: 's3-prefix', uri } };
 }
 
-export async function runPipeline(config: Config, stages: Stages, io: PipelineIO): Promise<PipelineResult> {
+export async function runPipeline(
+  config: Config,
+  stages: Stages,
+  io: PipelineIO,
+): Promise<PipelineResult> {
   const dataset = config.datasetS3Uri
     ? datasetInputFromUri(config.datasetS3Uri)
     : await io.group('Dataset: validate', async () => {
@@ -90,26 +94,34 @@ export async function runPipeline(config: Config, stages: Stages, io: PipelineIO
   io.setOutput('image-uri', image.imageUri);
   if (image.imageDigest) io.setOutput('image-digest', image.imageDigest);
 
-  const launch = await io.group('Training job: start', () => stages.training.launch(config, image, dataset));
+  const launch = await io.group('Training job: start', () =>
+    stages.training.launch(config, image, dataset),
+  );
   io.setOutput('job-name', launch.jobName);
   io.jobState(launch.jobName, launch.alreadyEnded !== undefined);
 
   if (!config.wait && !launch.alreadyEnded) {
     const outcome = await stages.training.describe(launch.jobName);
     io.setOutput('job-status', outcome.status);
-    io.notice(`Job ${launch.jobName} is running detached (wait: false); gate it later with \`sagemaker-yolo report ${launch.jobName}\`.`);
+    io.notice(
+      `Job ${launch.jobName} is running detached (wait: false); gate it later with \`sagemaker-yolo report ${launch.jobName}\`.`,
+    );
     return { outcome };
   }
 
-  const outcome = launch.alreadyEnded ?? (await io.group('Training job: wait', () => stages.training.wait(launch.jobName)));
+  const outcome =
+    launch.alreadyEnded ??
+    (await io.group('Training job: wait', () => stages.training.wait(launch.jobName)));
   io.jobState(launch.jobName, !outcome.timedOut);
   setOutcomeOutputs(io, outcome);
 
   if (outcome.status !== 'Completed') {
     const failure = describeFailure(outcome);
-    await io.group('Report', () =>
-      stages.report({ config, outcome, metrics: NO_METRICS, dataset: dataset.ref, image }),
-    ).then((r) => r.commentUrl && io.setOutput('comment-url', r.commentUrl));
+    await io
+      .group('Report', () =>
+        stages.report({ config, outcome, metrics: NO_METRICS, dataset: dataset.ref, image }),
+      )
+      .then((r) => r.commentUrl && io.setOutput('comment-url', r.commentUrl));
     io.setOutput('passed', 'false');
     return { passed: false, outcome, failure };
   }
@@ -151,7 +163,8 @@ function fmt(value: number | undefined): string {
 function setOutcomeOutputs(io: PipelineIO, outcome: JobOutcome): void {
   io.setOutput('job-status', outcome.status);
   if (outcome.modelArtifactsUri) io.setOutput('model-uri', outcome.modelArtifactsUri);
-  if (outcome.billableSeconds !== undefined) io.setOutput('billable-seconds', String(outcome.billableSeconds));
+  if (outcome.billableSeconds !== undefined)
+    io.setOutput('billable-seconds', String(outcome.billableSeconds));
 }
 
 function setMetricOutputs(io: PipelineIO, metrics: Metrics, gate: GateResult): void {

@@ -6,7 +6,12 @@ import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
 import { loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
 import { describeDiff, diffSnapshots } from './dataset/diff.js';
 import { progressLogger } from './dataset/progress.js';
-import { datasetStats, formatValidationSummary, toAnnotations, type Annotation } from './dataset/report.js';
+import {
+  datasetStats,
+  formatValidationSummary,
+  toAnnotations,
+  type Annotation,
+} from './dataset/report.js';
 import { buildSnapshot } from './dataset/snapshot.js';
 import { formatSyncTable, syncSnapshot } from './dataset/sync.js';
 import { inspectDataset, type DatasetInspection } from './dataset/validate.js';
@@ -36,7 +41,9 @@ export interface StageDeps {
 /** `docker info` exits 0 only when a daemon answers (the client alone is not enough). */
 export function dockerDaemonAnswers(): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 10_000 }, (error) => resolve(!error));
+    execFile('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 10_000 }, (error) =>
+      resolve(!error),
+    );
   });
 }
 
@@ -52,7 +59,11 @@ async function baseBranchDiff(
 ): Promise<SnapshotDiff | undefined> {
   const branch = config.context.baseRef;
   if (!branch) return undefined;
-  const base = await loadBranchSnapshot(deps.clients.s3, { bucket: config.bucket, prefix: config.prefix, branch });
+  const base = await loadBranchSnapshot(deps.clients.s3, {
+    bucket: config.bucket,
+    prefix: config.prefix,
+    branch,
+  });
   return base ? diffSnapshots(base, head) : undefined;
 }
 
@@ -62,7 +73,10 @@ function branchOf(config: Config): string | undefined {
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
 }
 
-export function trainingBackendFor(config: Config, deps: Omit<StageDeps, 'report'>): TrainingBackend {
+export function trainingBackendFor(
+  config: Config,
+  deps: Omit<StageDeps, 'report'>,
+): TrainingBackend {
   if (deps.training) return deps.training;
   if (config.instanceType === 'local') {
     return createLocalBackend({ s3: deps.clients.s3, log: deps.log, actionRoot: deps.actionRoot });
@@ -107,7 +121,10 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       });
       log.info(formatSyncTable(result));
 
-      const diff = await baseBranchDiff(deps, cfg, { document: snapshot.document, ...(stats ? { stats } : {}) });
+      const diff = await baseBranchDiff(deps, cfg, {
+        document: snapshot.document,
+        ...(stats ? { stats } : {}),
+      });
       if (diff) log.info(describeDiff(diff));
       const branch = branchOf(cfg);
       if (branch) {
@@ -136,7 +153,9 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       // Local runs need no registry: build into the local daemon when one answers, else run the
       // entrypoint straight from training-container/ in .venv.
       if (!(await (deps.dockerDaemonAnswers ?? dockerDaemonAnswers)())) {
-        log.info('No Docker daemon answers: skipping the image build; the local backend runs training-container/train.py in a Python environment.');
+        log.info(
+          'No Docker daemon answers: skipping the image build; the local backend runs training-container/train.py in a Python environment.',
+        );
         return { imageUri: '', tag: '', built: false };
       }
       return resolveTrainingImage(imageDeps, { ...cfg, push: false });

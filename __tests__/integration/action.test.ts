@@ -2,7 +2,12 @@
 // driven by real webhook payloads. SageMaker jobs on moto are Completed at once, so the job's
 // output.tar.gz is placed where SageMaker would write it before the run.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateBucketCommand, PutObjectCommand, S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  PutObjectCommand,
+  S3Client,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { existsSync, readFileSync } from 'node:fs';
 import { createS3Client } from '../../src/aws.js';
 import { runContextFromEnv } from '../../src/context.js';
@@ -22,8 +27,18 @@ let github: StandIn;
 let s3: S3Client;
 
 const TOKENS = {
-  'write-token': { login: 'github-actions[bot]', type: 'Bot' as const, installation: true, canWrite: true },
-  'fork-token': { login: 'github-actions[bot]', type: 'Bot' as const, installation: true, canWrite: false },
+  'write-token': {
+    login: 'github-actions[bot]',
+    type: 'Bot' as const,
+    installation: true,
+    canWrite: true,
+  },
+  'fork-token': {
+    login: 'github-actions[bot]',
+    type: 'Bot' as const,
+    installation: true,
+    canWrite: false,
+  },
 };
 
 const baseInputs = {
@@ -39,8 +54,17 @@ const baseInputs = {
 function prPayload(fork = false): Record<string, unknown> {
   const payload = webhookExample('pull_request', 'opened') as {
     number: number;
-    repository: { full_name: string; name: string; owner: { login: string }; default_branch?: string };
-    pull_request: { number: number; head: { repo: { full_name: string } | null; sha: string }; base: { ref: string; repo: { full_name: string } } };
+    repository: {
+      full_name: string;
+      name: string;
+      owner: { login: string };
+      default_branch?: string;
+    };
+    pull_request: {
+      number: number;
+      head: { repo: { full_name: string } | null; sha: string };
+      base: { ref: string; repo: { full_name: string } };
+    };
   };
   payload.number = ISSUE;
   payload.pull_request.number = ISSUE;
@@ -66,14 +90,25 @@ function runnerEnv(event: string, ref: string): Record<string, string> {
   };
 }
 
-function jobNameFor(event: string, ref: string, payload: Record<string, unknown>, runId = '7001'): string {
-  const env = { ...runnerEnv(event, ref), GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://github.com' };
+function jobNameFor(
+  event: string,
+  ref: string,
+  payload: Record<string, unknown>,
+  runId = '7001',
+): string {
+  const env = {
+    ...runnerEnv(event, ref),
+    GITHUB_RUN_ID: runId,
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+  };
   return deriveJobName(runContextFromEnv(env, payload));
 }
 
 /** What the container writes; the real container's output when its fixture is there. */
 function outputArchive(overrides: Record<string, unknown> = {}): Buffer {
-  if (Object.keys(overrides).length === 0 && existsSync(REAL_OUTPUT)) return readFileSync(REAL_OUTPUT);
+  if (Object.keys(overrides).length === 0 && existsSync(REAL_OUTPUT))
+    return readFileSync(REAL_OUTPUT);
   return makeOutputArchive({
     'metrics.json': JSON.stringify({ ...METRICS_JSON, ...overrides }),
     'results.csv': RESULTS_CSV,
@@ -82,7 +117,11 @@ function outputArchive(overrides: Record<string, unknown> = {}): Buffer {
 
 async function placeJobOutput(jobName: string, archive: Buffer): Promise<void> {
   await s3.send(
-    new PutObjectCommand({ Bucket: BUCKET, Key: `yolo-training/output/${jobName}/output/output.tar.gz`, Body: archive }),
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: `yolo-training/output/${jobName}/output/output.tar.gz`,
+      Body: archive,
+    }),
   );
 }
 
@@ -93,7 +132,13 @@ beforeAll(async () => {
   github = await startGitHubStandIn(TOKENS);
   s3 = createS3Client({ region: 'us-east-1', env: moto.env });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'datasets/plain/data.yaml', Body: 'path: .\ntrain: images/train\nval: images/val\nnames: [room]\n' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: 'datasets/plain/data.yaml',
+      Body: 'path: .\ntrain: images/train\nval: images/val\nnames: [room]\n',
+    }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -113,7 +158,12 @@ describe('pull_request: train, gate and sticky comment', () => {
       event: 'pull_request',
       payload,
       env: runnerEnv('pull_request', ref),
-      inputs: { ...baseInputs, 'map50-threshold': '0.85', 'precision-threshold': '0.90', 'recall-threshold': '0.85' },
+      inputs: {
+        ...baseInputs,
+        'map50-threshold': '0.85',
+        'precision-threshold': '0.90',
+        'recall-threshold': '0.85',
+      },
     });
     expect(run.stdout).not.toContain('::error::');
     expect(run.code).toBe(0);
@@ -121,7 +171,9 @@ describe('pull_request: train, gate and sticky comment', () => {
     expect(run.outputs['job-status']).toBe('Completed');
     expect(run.outputs.map50).toBe('0.9');
     expect(run.outputs.passed).toBe('true');
-    expect(run.outputs['model-uri']).toBe(`s3://${BUCKET}/yolo-training/output/${job}/output/model.tar.gz`);
+    expect(run.outputs['model-uri']).toBe(
+      `s3://${BUCKET}/yolo-training/output/${job}/output/model.tar.gz`,
+    );
     expect(run.outputs['image-uri']).toBe(baseInputs['image-uri']);
     expect(run.outputs['comment-url']).toMatch(/#issuecomment-\d+$/);
     expect(run.summary).toContain(job);
@@ -174,7 +226,10 @@ describe('other triggers', () => {
   it('workflow_dispatch: trains with the given hyperparameters and reports to the summary only', async () => {
     const payload = webhookExample('workflow_dispatch');
     const ref = 'refs/heads/main';
-    const env = { ...runnerEnv('workflow_dispatch', ref), GITHUB_REPOSITORY: String((payload.repository as { full_name: string }).full_name) };
+    const env = {
+      ...runnerEnv('workflow_dispatch', ref),
+      GITHUB_REPOSITORY: String((payload.repository as { full_name: string }).full_name),
+    };
     const job = 'floorplans-dispatch-manual-1';
     await placeJobOutput(job, outputArchive({ map50: 0.91 }));
     const requestsBefore = github.requests.length;
@@ -183,7 +238,14 @@ describe('other triggers', () => {
       event: 'workflow_dispatch',
       payload,
       env,
-      inputs: { ...baseInputs, 'job-name': job, model: 'yolov8s.pt', epochs: '5', 'batch-size': '8', imgsz: '320' },
+      inputs: {
+        ...baseInputs,
+        'job-name': job,
+        model: 'yolov8s.pt',
+        epochs: '5',
+        'batch-size': '8',
+        imgsz: '320',
+      },
     });
     expect(run.code).toBe(0);
     expect(run.outputs.passed).toBe('true');
@@ -215,7 +277,10 @@ describe('input errors and cleanup', () => {
       event: 'workflow_dispatch',
       payload: webhookExample('workflow_dispatch'),
       // An endpoint nothing listens on: any AWS call would fail with a connection error instead.
-      env: { ...runnerEnv('workflow_dispatch', 'refs/heads/main'), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+      env: {
+        ...runnerEnv('workflow_dispatch', 'refs/heads/main'),
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      },
       inputs: { ...baseInputs, epochs: 'many', 'max-wait': '100', 'max-runtime': '3600' },
     });
     expect(run.code).toBe(1);
@@ -233,7 +298,15 @@ describe('input errors and cleanup', () => {
       payload: prPayload(),
       env: runnerEnv('pull_request', 'refs/pull/12/merge'),
       inputs: baseInputs,
-      state: { job: JSON.stringify({ jobName: 'still-running-job', region: 'us-east-1', ended: false, wait: true, backend: 'sagemaker' }) },
+      state: {
+        job: JSON.stringify({
+          jobName: 'still-running-job',
+          region: 'us-east-1',
+          ended: false,
+          wait: true,
+          backend: 'sagemaker',
+        }),
+      },
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/still-running-job/);
@@ -242,14 +315,29 @@ describe('input errors and cleanup', () => {
 
   it('the post step leaves detached and finished jobs alone', async () => {
     for (const state of [
-      { jobName: 'detached-job', region: 'us-east-1', ended: false, wait: false, backend: 'sagemaker' },
-      { jobName: 'finished-job', region: 'us-east-1', ended: true, wait: true, backend: 'sagemaker' },
+      {
+        jobName: 'detached-job',
+        region: 'us-east-1',
+        ended: false,
+        wait: false,
+        backend: 'sagemaker',
+      },
+      {
+        jobName: 'finished-job',
+        region: 'us-east-1',
+        ended: true,
+        wait: true,
+        backend: 'sagemaker',
+      },
     ]) {
       const run = await runAction({
         entry: 'post.js',
         event: 'pull_request',
         payload: prPayload(),
-        env: { ...runnerEnv('pull_request', 'refs/pull/12/merge'), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+        env: {
+          ...runnerEnv('pull_request', 'refs/pull/12/merge'),
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        },
         inputs: baseInputs,
         state: { job: JSON.stringify(state) },
       });
@@ -273,12 +361,22 @@ describe('local dataset: validate and sync a snapshot before training', () => {
     await placeJobOutput(job, outputArchive({ map50: 0.88 }));
     const inputs: Record<string, string> = { ...baseInputs, dataset: dir, 'job-name': job };
     delete inputs['dataset-s3-uri'];
-    const run = await runAction({ entry: 'index.js', event: 'schedule', payload: { schedule: '0 3 * * *' }, env: runnerEnv('schedule', ref), inputs });
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'schedule',
+      payload: { schedule: '0 3 * * *' },
+      env: runnerEnv('schedule', ref),
+      inputs,
+    });
     expect(run.stdout).not.toContain('::error::');
     expect(run.code).toBe(0);
     expect(run.outputs.snapshot).toMatch(/^[0-9a-f]{64}$/);
-    expect(run.outputs['dataset-uri']).toBe(`s3://${BUCKET}/yolo-training/datasets/snapshots/${run.outputs.snapshot}.manifest`);
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'yolo-training/datasets/snapshots/' }));
+    expect(run.outputs['dataset-uri']).toBe(
+      `s3://${BUCKET}/yolo-training/datasets/snapshots/${run.outputs.snapshot}.manifest`,
+    );
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'yolo-training/datasets/snapshots/' }),
+    );
     const keys = (listed.Contents ?? []).map((o) => o.Key);
     expect(keys).toContain(`yolo-training/datasets/snapshots/${run.outputs.snapshot}.json`);
     expect(run.summary).toContain(String(run.outputs.snapshot).slice(0, 12));
@@ -288,16 +386,28 @@ describe('local dataset: validate and sync a snapshot before training', () => {
     const bad = await tempDir('action-bad-');
     try {
       await writeTree(bad, { ...basicDataset(), 'labels/train/a.txt': '7 0.5 0.5 0.2 0.2\n' });
-      const inputs: Record<string, string> = { ...baseInputs, dataset: bad, 'job-name': 'never-started', prefix: 'bad-run' };
+      const inputs: Record<string, string> = {
+        ...baseInputs,
+        dataset: bad,
+        'job-name': 'never-started',
+        prefix: 'bad-run',
+      };
       delete inputs['dataset-s3-uri'];
-      const run = await runAction({ entry: 'index.js', event: 'schedule', payload: { schedule: '0 3 * * *' }, env: runnerEnv('schedule', 'refs/heads/main'), inputs });
+      const run = await runAction({
+        entry: 'index.js',
+        event: 'schedule',
+        payload: { schedule: '0 3 * * *' },
+        env: runnerEnv('schedule', 'refs/heads/main'),
+        inputs,
+      });
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/::error file=.*labels\/train\/a\.txt,line=1::/);
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'bad-run/' }));
+      const listed = await s3.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'bad-run/' }),
+      );
       expect(listed.KeyCount ?? 0).toBe(0);
     } finally {
       await removeDir(bad);
     }
   });
 });
-

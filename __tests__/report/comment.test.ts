@@ -423,6 +423,7 @@ describe('helpers', () => {
       'https://github.com/acme/floorplans/actions/runs/987654321/attempts/2',
     );
     expect(runUrl({ ...ctx, runId: '' })).toBeUndefined();
+    expect(runUrl({ ...ctx, eventName: 'cli' })).toBeUndefined();
   });
 
   it('sorts classes worst first with unreported last', () => {

@@ -49,7 +49,9 @@ function addInputOptions(command: Command): Command {
     if (spec.name === 'github-token') continue; // from GITHUB_TOKEN: never a flag (shell history)
     const defaultNote = spec.default ? ` (default: ${spec.default})` : '';
     if (BOOLEAN_INPUTS.has(spec.name)) {
-      command.addOption(new Option(`--${spec.name} [true|false]`, `${spec.description}${defaultNote}`));
+      command.addOption(
+        new Option(`--${spec.name} [true|false]`, `${spec.description}${defaultNote}`),
+      );
       command.addOption(new Option(`--no-${spec.name}`, `same as --${spec.name} false`).hideHelp());
     } else {
       command.addOption(new Option(`--${spec.name} <value>`, `${spec.description}${defaultNote}`));
@@ -59,8 +61,16 @@ function addInputOptions(command: Command): Command {
       command.addOption(new Option(flag, `alias of --${spec.name}`));
     }
   }
-  command.addOption(new Option('--model-size <size>', 'old launcher spelling: n|s|m|l|x means --model yolov8<size>.pt').choices(MODEL_SIZES));
-  command.option('--skip-upload', 'do not upload: the dataset snapshot must already be in S3 (or give --dataset-s3-uri)');
+  command.addOption(
+    new Option(
+      '--model-size <size>',
+      'old launcher spelling: n|s|m|l|x means --model yolov8<size>.pt',
+    ).choices(MODEL_SIZES),
+  );
+  command.option(
+    '--skip-upload',
+    'do not upload: the dataset snapshot must already be in S3 (or give --dataset-s3-uri)',
+  );
   command.option('--comment-file <path>', 'also write the PR comment markdown to this file');
   command.option('--json', 'print the result as JSON on stdout');
   return command;
@@ -135,7 +145,9 @@ export function buildProgram(deps: CliDeps): Command {
   const sinks = deps.sinks ?? processSinks;
   const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
   const log = consoleLog(sinks);
-  const makeClients = deps.clients ?? ((c: { region: string }) => createAwsClients({ region: c.region, env: deps.env }));
+  const makeClients =
+    deps.clients ??
+    ((c: { region: string }) => createAwsClients({ region: c.region, env: deps.env }));
   const regionOf = (opts: { region?: string }) => {
     const region = opts.region ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('--region (or AWS_REGION) is required');
@@ -143,7 +155,9 @@ export function buildProgram(deps: CliDeps): Command {
   };
 
   const program = new Command('sagemaker-yolo')
-    .description('Validate a YOLO dataset, snapshot it to S3, train on SageMaker (or locally), gate on mAP and report.')
+    .description(
+      'Validate a YOLO dataset, snapshot it to S3, train on SageMaker (or locally), gate on mAP and report.',
+    )
     .showHelpAfterError()
     .exitOverride();
 
@@ -160,7 +174,9 @@ export function buildProgram(deps: CliDeps): Command {
     };
 
   addInputOptions(
-    program.command('train').description('run the whole pipeline: validate, sync, build, train, wait, gate, report'),
+    program
+      .command('train')
+      .description('run the whole pipeline: validate, sync, build, train, wait, gate, report'),
   ).action(
     guarded(async (opts: Record<string, unknown>) => {
       const config = readCliConfig(opts, deps);
@@ -184,7 +200,9 @@ export function buildProgram(deps: CliDeps): Command {
       deps.onSignal?.(() => {
         if (!running || !config.wait) return;
         sinks.err(`\nStopping ${running}...`);
-        const backend = stages.training as TrainingBackend & { stop?: (job: string) => Promise<unknown> };
+        const backend = stages.training as TrainingBackend & {
+          stop?: (job: string) => Promise<unknown>;
+        };
         const stop = backend.stop
           ? backend.stop(running)
           : stopTrainingJob(clients.sagemaker, running, log).then((r) => sinks.err(r.message));
@@ -198,7 +216,14 @@ export function buildProgram(deps: CliDeps): Command {
       const result = await runPipeline(config, stages, io);
       if (comment && !opts.json) sinks.out(`\n${comment}`);
       if (result.failure) sinks.err(`\n${result.failure}`);
-      if (opts.json) stdout(JSON.stringify({ passed: result.passed ?? null, outputs, gate: result.gate ?? null }, null, 2));
+      if (opts.json)
+        stdout(
+          JSON.stringify(
+            { passed: result.passed ?? null, outputs, gate: result.gate ?? null },
+            null,
+            2,
+          ),
+        );
       return result.passed === false ? 1 : 0;
     }),
   );
@@ -244,9 +269,13 @@ export function buildProgram(deps: CliDeps): Command {
     .action(
       guarded(async (job: string, opts: { region?: string }) => {
         const { logs } = makeClients({ region: regionOf(opts) });
-        const tailer = new TrainingLogTailer(logs, job, { write: (line) => stdout(line), maxPagesPerStream: 1000 });
+        const tailer = new TrainingLogTailer(logs, job, {
+          write: (line) => stdout(line),
+          maxPagesPerStream: 1000,
+        });
         const lines = await tailer.poll();
-        if (lines === 0) sinks.err(`no log lines for ${job} yet (streams appear once the container starts)`);
+        if (lines === 0)
+          sinks.err(`no log lines for ${job} yet (streams appear once the container starts)`);
         return 0;
       }),
     );
@@ -254,7 +283,9 @@ export function buildProgram(deps: CliDeps): Command {
   addInputOptions(
     program
       .command('report <job>')
-      .description('gate and render the report for a job that already ended (takes the same flags as train)'),
+      .description(
+        'gate and render the report for a job that already ended (takes the same flags as train)',
+      ),
   ).action(
     guarded(async (job: string, opts: Record<string, unknown>) => {
       const config = readCliConfig({ ...opts, jobName: job }, deps);
@@ -264,7 +295,9 @@ export function buildProgram(deps: CliDeps): Command {
         config.region,
       );
       if (outcome.status !== 'Completed') {
-        sinks.err(`${job} is ${outcome.status}: nothing to gate${outcome.failureReason ? ` (${outcome.failureReason})` : ''}`);
+        sinks.err(
+          `${job} is ${outcome.status}: nothing to gate${outcome.failureReason ? ` (${outcome.failureReason})` : ''}`,
+        );
         return 1;
       }
       const metrics = await readJobMetrics(clients.s3, outcome, { log: (m) => log.info(m) });

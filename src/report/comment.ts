@@ -64,6 +64,8 @@ export function commentMarker(key?: string): string {
 }
 
 export function runUrl(context: RunContext): string | undefined {
+  // A terminal run has no workflow run to link to.
+  if (context.eventName === 'cli') return undefined;
   if (!context.runId || !context.repository || !context.serverUrl) return undefined;
   const base = `${context.serverUrl.replace(/\/+$/, '')}/${context.repository}/actions/runs/${context.runId}`;
   const attempt = Number(context.runAttempt);

@@ -58,7 +58,9 @@ export function createSageMakerBackend(deps: SageMakerBackendDeps): TrainingBack
       });
     },
     async describe(jobName) {
-      const desc = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));
+      const desc = await sagemaker.send(
+        new DescribeTrainingJobCommand({ TrainingJobName: jobName }),
+      );
       return describeToOutcome(desc, region);
     },
   };

@@ -70,6 +70,9 @@ def test_one_metric_line_per_epoch_and_every_definition_captures_its_number(
     rows = read_results(opt / "output" / "data" / "results.csv")
     lines = metric_lines(log)
     assert len(lines) == len(rows) == 2
+    assert (
+        log.count(FMT.prefix) == 2
+    )  # each on a line of its own, not inside a progress bar
     for line, row in zip(lines, rows):
         captured = parse_line(FMT, line)
         assert set(captured) == {d.name for d in FMT.definitions}, line

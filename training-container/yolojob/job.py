@@ -25,7 +25,7 @@ from .environment import (
 from .errors import HyperparameterError, StopRequested, failure_reason, write_failure
 from .evaluate import build_metrics, validate
 from .hyperparameters import load_schema, read_hyperparameters
-from .metric_lines import MetricLineFollower, load_format
+from .metric_lines import print_epoch_line
 from .outputs import write_outputs
 from .paths import OptMl, work_dir
 from .results import epochs_completed, read_results
@@ -94,7 +94,6 @@ class Job:
     def train(self, action: str, data: Path, device: str, workers: int) -> None:
         from ultralytics import YOLO
 
-        fmt = load_format()
         if action == FRESH:
             # leftovers of an epoch that never finished
             shutil.rmtree(self.save_dir, ignore_errors=True)
@@ -115,18 +114,11 @@ class Job:
         if device == "cpu":
             # AMP needs CUDA; ultralytics would only warn and run its check
             args["amp"] = False
+        # the epoch's line first: a stop requested during the epoch still reports it
+        self.model.add_callback("on_fit_epoch_end", print_epoch_line)
         for event in stop.STOP_EVENTS:
             self.model.add_callback(event, stop.check_stop)
-        follower = MetricLineFollower(
-            self.save_dir / "results.csv",
-            fmt,
-            emit=lambda line: print(line, flush=True),
-        )
-        follower.start()
-        try:
-            self.model.train(**args)
-        finally:
-            follower.stop()
+        self.model.train(**args)
         # DDP: the workers ended on the forwarded signal, not through check_stop
         if stop.stop_requested():
             raise StopRequested("stopped by SIGTERM")

@@ -1,8 +1,7 @@
 """The per-epoch metric line SageMaker scrapes (regexes in metric-definitions.json).
 
-A follower thread prints one line for every new results.csv row. Reading the file rather than
-hooking the trainer works the same for single-device and multi-GPU (DDP) runs, where training
-happens in child processes.
+Printed from the trainer's own thread right after ultralytics appends the epoch's results.csv
+row, so the line never lands inside a progress bar and comes from the same numbers as the file.
 """
 
 from __future__ import annotations
@@ -10,10 +9,9 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .paths import METRIC_DEFINITIONS_FILE
 from .results import EPOCH, read_results
@@ -66,46 +64,26 @@ def parse_line(fmt: MetricFormat, line: str) -> dict[str, float]:
     return found
 
 
-class MetricLineFollower:
-    """Prints a metric line for each results.csv row that appears after start()."""
+_format: MetricFormat | None = None
 
-    def __init__(
-        self,
-        csv_path: Path,
-        fmt: MetricFormat,
-        emit: Callable[[str], None],
-        interval: float = 0.5,
-    ):
-        self._csv, self._fmt, self._emit, self._interval = csv_path, fmt, emit, interval
-        self._seen = 0
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        # rows from before a resume were printed back then
-        self._seen = len(read_results(self._csv))
-        self._thread = threading.Thread(
-            target=self._run, name="metric-lines", daemon=True
-        )
-        self._thread.start()
+def print_epoch_line(trainer: Any) -> None:
+    """ultralytics on_fit_epoch_end callback: prints the row results.csv just got for this epoch.
 
-    def poll(self) -> None:
-        with self._lock:
-            rows = read_results(self._csv)
-            for row in rows[self._seen :]:
-                self._emit(format_line(self._fmt, row))
-            self._seen = max(self._seen, len(rows))
+    A module-level function, so it also runs inside multi-GPU (DDP) workers, where ultralytics
+    rebuilds the trainer with pickled callbacks; only rank 0 writes results.csv, so only it prints.
+    The final evaluation calls the same event with epoch + 1, which has no row: nothing printed.
+    """
+    from ultralytics.utils import RANK
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join()
-        self.poll()  # the last epoch may have landed after the final tick
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.poll()
-            except OSError:  # the file is being replaced; the next tick reads it
-                continue
+    global _format
+    if RANK not in {-1, 0}:
+        return
+    _format = _format or load_format()
+    epoch = trainer.epoch + 1  # 0-based in the trainer, 1-based in results.csv
+    row = next(
+        (r for r in reversed(read_results(Path(trainer.csv))) if r.get(EPOCH) == epoch),
+        None,
+    )
+    if row is not None:
+        print(format_line(_format, row), flush=True)

@@ -1,0 +1,243 @@
+// The terminal front end: flags (the action's inputs plus the old launcher's spellings), exit codes,
+// and a whole `train` run on the emulator with a stand-in training backend.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createAwsClients } from '../../src/aws.js';
+import { normalizeOptions, runCli, type CliDeps } from '../../src/cli/program.js';
+import { repositoryFromRemote } from '../../src/cli/git-context.js';
+import type { TrainingBackend } from '../../src/pipeline.js';
+import type { Config, JobOutcome, RunContext } from '../../src/types.js';
+import { basicDataset, removeDir, tempDir, writeTree } from '../dataset/fixtures.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { makeOutputArchive, METRICS_JSON, RESULTS_CSV } from '../metrics/archive.js';
+
+const context: RunContext = {
+  repository: 'acme/floorplans',
+  eventName: 'cli',
+  ref: 'refs/heads/main',
+  sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
+  runId: '1700000000',
+  runAttempt: '1',
+  serverUrl: 'https://github.com',
+  isForkPullRequest: false,
+};
+
+function harness(extra: Partial<CliDeps> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const json: string[] = [];
+  const deps: CliDeps = {
+    env: { AWS_REGION: 'us-east-1' },
+    cwd: process.cwd(),
+    actionRoot: process.cwd(),
+    context,
+    sinks: { out: (l) => out.push(l), err: (l) => err.push(l) },
+    stdout: (t) => json.push(t),
+    ...extra,
+  };
+  return { deps, out, err, json };
+}
+
+describe('flags', () => {
+  it('folds the old launcher spellings into the action inputs', () => {
+    expect(
+      normalizeOptions({ useSpotInstances: 'false', maxWaitTime: '7200', modelSize: 's' }),
+    ).toMatchObject({
+      spot: 'false',
+      maxWait: '7200',
+      model: 'yolov8s.pt',
+    });
+    expect(normalizeOptions({ spot: true, wait: false })).toMatchObject({
+      spot: 'true',
+      wait: false,
+    });
+    expect(() => normalizeOptions({ spot: 'true', useSpotInstances: 'false' })).toThrow(/disagree/);
+    expect(() => normalizeOptions({ model: 'yolov8m.pt', modelSize: 'n' })).toThrow(
+      /--model or --model-size/,
+    );
+  });
+
+  it('reads owner/name from https and ssh remotes', () => {
+    expect(repositoryFromRemote('https://github.com/acme/floorplans.git')).toBe('acme/floorplans');
+    expect(repositoryFromRemote('git@github.com:acme/floorplans.git')).toBe('acme/floorplans');
+    expect(repositoryFromRemote('')).toBeUndefined();
+  });
+});
+
+describe('exit codes', () => {
+  it('0 for --help', async () => {
+    const { deps } = harness();
+    const write = process.stdout.write;
+    process.stdout.write = () => true;
+    try {
+      expect(await runCli(['--help'], deps)).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+  });
+
+  it('2 for an unknown flag', async () => {
+    const { deps } = harness();
+    const write = process.stderr.write;
+    process.stderr.write = () => true;
+    try {
+      expect(await runCli(['train', '--no-such-flag'], deps)).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+  });
+
+  it('2 for bad values, with every problem named before any AWS call', async () => {
+    const { deps, err } = harness({
+      clients: () => {
+        throw new Error('no AWS client may be made for bad input');
+      },
+    });
+    const code = await runCli(
+      [
+        'train',
+        '--bucket',
+        'Bad_Bucket',
+        '--role',
+        'arn:aws:iam::123:role/x',
+        '--epochs',
+        '0',
+        '--use-spot-instances',
+        'false',
+        '--max-wait-time',
+        '9000',
+      ],
+      deps,
+    );
+    expect(code).toBe(2);
+    const text = err.join('\n');
+    expect(text).toMatch(/bucket: "Bad_Bucket"/);
+    expect(text).toMatch(/role: "arn:aws:iam::123:role\/x"/);
+    expect(text).toMatch(/epochs: "0"/);
+    expect(text).toMatch(/max-wait: "9000".*spot/);
+  });
+});
+
+describe('train on the emulator', () => {
+  let moto: Moto;
+  let dataset: string;
+  beforeAll(async () => {
+    moto = await startMoto();
+    dataset = await tempDir('cli-ds-');
+    await writeTree(dataset, basicDataset());
+    const clients = createAwsClients({ region: 'us-east-1', env: moto.env });
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'cli-bucket' }));
+  }, 60_000);
+  afterAll(async () => {
+    await removeDir(dataset);
+    await moto.stop();
+  });
+
+  /** Completes at once and leaves output.tar.gz where SageMaker would. */
+  function fakeBackend(map50: number): TrainingBackend & { launched: Config[] } {
+    const launched: Config[] = [];
+    const outcome = (jobName: string): JobOutcome => ({
+      jobName,
+      status: 'Completed',
+      finalMetrics: {},
+      instanceType: 'ml.g5.xlarge',
+      instanceCount: 1,
+      spot: true,
+      consoleUrl: 'https://example.invalid',
+      region: 'us-east-1',
+      trainingSeconds: 100,
+      billableSeconds: 30,
+      outputDataUri: `s3://cli-bucket/yolo-training/output/${jobName}/output/output.tar.gz`,
+      modelArtifactsUri: `s3://cli-bucket/yolo-training/output/${jobName}/output/model.tar.gz`,
+    });
+    return {
+      kind: 'sagemaker',
+      launched,
+      async launch(config) {
+        launched.push(config);
+        const clients = createAwsClients({ region: 'us-east-1', env: moto.env });
+        await clients.s3.send(
+          new PutObjectCommand({
+            Bucket: 'cli-bucket',
+            Key: `yolo-training/output/${config.jobName}/output/output.tar.gz`,
+            Body: makeOutputArchive({
+              'metrics.json': JSON.stringify({ ...METRICS_JSON, map50 }),
+              'results.csv': RESULTS_CSV,
+            }),
+          }),
+        );
+        return { jobName: config.jobName, attached: false };
+      },
+      wait: async (jobName) => outcome(jobName),
+      describe: async (jobName) => outcome(jobName),
+    };
+  }
+
+  const flags = () => [
+    'train',
+    '--bucket',
+    'cli-bucket',
+    '--role',
+    'arn:aws:iam::123456789012:role/SageMakerRole',
+    '--image-uri',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com/yolo-training:src-0123456789ab',
+    '--dataset',
+    dataset,
+    '--instance-type',
+    'ml.g5.xlarge',
+    '--epochs',
+    '7',
+    '--json',
+  ];
+
+  it('exit 0 when the gate passes; --json carries the outputs', async () => {
+    const backend = fakeBackend(0.9);
+    const { deps, json } = harness({
+      env: { ...moto.env },
+      clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
+      training: backend,
+    });
+    expect(await runCli(flags(), deps)).toBe(0);
+    const result = JSON.parse(json.join('\n')) as {
+      passed: boolean;
+      outputs: Record<string, string>;
+    };
+    expect(result.passed).toBe(true);
+    expect(result.outputs.map50).toBe('0.9');
+    expect(result.outputs.snapshot).toMatch(/^[0-9a-f]{64}$/);
+    expect(backend.launched[0]?.hyperparameters.epochs).toBe(7);
+    expect(backend.launched[0]?.jobName).toMatch(/^floorplans-cli-1700000000-ec26c3e/);
+  });
+
+  it('exit 1 when the gate fails, with every check in the message', async () => {
+    const { deps, err } = harness({
+      env: { ...moto.env },
+      clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
+      training: fakeBackend(0.5),
+    });
+    expect(await runCli([...flags(), '--recall-threshold', '0.99'], deps)).toBe(1);
+    const text = err.join('\n');
+    expect(text).toMatch(/Quality gate failed/);
+    expect(text).toMatch(/map50 0\.5000? < 0\.85/);
+    expect(text).toMatch(/recall .* < 0\.99/);
+  });
+
+  it('--skip-upload refuses a dataset whose snapshot is not in S3, uploading nothing', async () => {
+    const other = await tempDir('cli-other-');
+    try {
+      await writeTree(other, { ...basicDataset(), 'labels/val/v1.txt': '0 0.4 0.4 0.5 0.5\n' });
+      const { deps, err } = harness({
+        env: { ...moto.env },
+        clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
+        training: fakeBackend(0.9),
+      });
+      const args = flags().map((a) => (a === dataset ? other : a));
+      expect(await runCli([...args, '--skip-upload'], deps)).toBe(1);
+      expect(err.join('\n')).toMatch(
+        /--skip-upload: snapshot [0-9a-f]{12} .* is not in s3:\/\/cli-bucket/,
+      );
+    } finally {
+      await removeDir(other);
+    }
+  });
+});

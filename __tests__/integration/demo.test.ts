@@ -1,0 +1,47 @@
+// The README's first command, end to end in a short setting: generated sample, embedded emulator,
+// the bundled CLI, real CPU training through the local backend, gate and comment file.
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+function runDemo(env: Record<string, string>): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('./scripts/demo.sh', [], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+describe('scripts/demo.sh', () => {
+  it('runs validate -> sync -> local training -> gate -> comment without an AWS account', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'demo-'));
+    try {
+      const { code, output } = await runDemo({
+        DEMO_DIR: dir,
+        DEMO_IMAGES: '16',
+        DEMO_EPOCHS: '1',
+        DEMO_IMGSZ: '64',
+      });
+      expect(output).toMatch(/Quality gate|map50/);
+      expect(code).toBe(0);
+      // Each stage ran for real.
+      expect(output).toMatch(/== Dataset: validate/);
+      expect(output).toMatch(/\[yolo-metrics\] epoch=1 /);
+      expect(output).toMatch(/✓ map50 .* >= 0 \(map50-threshold\)/);
+      const comment = readFileSync(path.join(dir, 'comment.md'), 'utf8');
+      expect(comment).toContain('<!-- sagemaker-yolo-action:default -->');
+      expect(comment).toMatch(/passed the quality gate/);
+      expect(comment).toMatch(/\| room \| \d+ \|/);
+      expect(comment).toMatch(/Snapshot \| `[0-9a-f]{12}`/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
