@@ -1,0 +1,92 @@
+// Least privilege, checked: every AWS API the code can call is allowed by the documented workflow
+// role policy, and the policy allows nothing the code does not call.
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const SERVICE_PREFIX: Record<string, string> = {
+  s3: 's3',
+  sagemaker: 'sagemaker',
+  ecr: 'ecr',
+  'cloudwatch-logs': 'logs',
+  sts: 'sts',
+};
+
+/** S3 operations authorised under another action's name. */
+const S3_ACTION: Record<string, string> = {
+  HeadObject: 'GetObject',
+  ListObjectsV2: 'ListBucket',
+  CreateMultipartUpload: 'PutObject',
+  UploadPart: 'PutObject',
+  CompleteMultipartUpload: 'PutObject',
+};
+
+/** What `docker buildx build --push` with a registry cache does against ECR (not SDK calls). */
+const DOCKER_PUSH = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
+];
+
+/** STS GetCallerIdentity needs no permission. */
+const UNAUTHORISED = new Set(['sts:GetCallerIdentity']);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+function actionsUsedByCode(): Set<string> {
+  const used = new Set<string>();
+  for (const file of sourceFiles('src')) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g)) {
+      const prefix = SERVICE_PREFIX[m[2] as string];
+      if (!prefix) throw new Error(`${file}: no IAM prefix known for @aws-sdk/client-${m[2]}`);
+      for (const name of (m[1] as string).split(',').map((n) => n.replace(/\btype\b/, '').trim())) {
+        const op = /^(\w+)Command$/.exec(name)?.[1];
+        if (!op || !new RegExp(`new ${name}\\(`).test(text)) continue;
+        used.add(`${prefix}:${prefix === 's3' ? (S3_ACTION[op] ?? op) : op}`);
+      }
+    }
+    if (/from '@aws-sdk\/lib-storage'/.test(text) && /new Upload\(/.test(text)) {
+      used.add('s3:PutObject').add('s3:AbortMultipartUpload');
+    }
+  }
+  return used;
+}
+
+function policyActions(file: string): Set<string> {
+  const policy = JSON.parse(readFileSync(file, 'utf8')) as { Statement: { Action: string | string[] }[] };
+  return new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+}
+
+describe('iam/workflow-role-policy.json', () => {
+  const used = actionsUsedByCode();
+  // Tags on CreateTrainingJob are authorised separately.
+  if (used.has('sagemaker:CreateTrainingJob')) used.add('sagemaker:AddTags');
+  for (const action of DOCKER_PUSH) used.add(action);
+  const needed = new Set([...used].filter((a) => !UNAUTHORISED.has(a)));
+  const allowed = policyActions('iam/workflow-role-policy.json');
+
+  it('allows every AWS action the code calls', () => {
+    expect([...needed].filter((a) => !allowed.has(a) && a !== 'iam:PassRole').sort()).toEqual([]);
+  });
+
+  it('allows nothing the code does not call (besides passing the execution role)', () => {
+    expect([...allowed].filter((a) => !needed.has(a) && a !== 'iam:PassRole').sort()).toEqual([]);
+  });
+
+  it('lets the execution role be passed to SageMaker only', () => {
+    const policy = JSON.parse(readFileSync('iam/workflow-role-policy.json', 'utf8')) as {
+      Statement: { Action: string; Condition?: Record<string, Record<string, string>> }[];
+    };
+    const pass = policy.Statement.find((s) => s.Action === 'iam:PassRole');
+    expect(pass?.Condition?.StringEquals?.['iam:PassedToService']).toBe('sagemaker.amazonaws.com');
+  });
+});
