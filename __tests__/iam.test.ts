@@ -37,7 +37,11 @@ const UNAUTHORISED = new Set(['sts:GetCallerIdentity']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sourceFiles(path.join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [path.join(dir, e.name)]
+        : [],
   );
 }
 
@@ -45,7 +49,9 @@ function actionsUsedByCode(): Set<string> {
   const used = new Set<string>();
   for (const file of sourceFiles('src')) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g)) {
+    for (const m of text.matchAll(
+      /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g,
+    )) {
       const prefix = SERVICE_PREFIX[m[2] as string];
       if (!prefix) throw new Error(`${file}: no IAM prefix known for @aws-sdk/client-${m[2]}`);
       for (const name of (m[1] as string).split(',').map((n) => n.replace(/\btype\b/, '').trim())) {
@@ -62,8 +68,12 @@ function actionsUsedByCode(): Set<string> {
 }
 
 function policyActions(file: string): Set<string> {
-  const policy = JSON.parse(readFileSync(file, 'utf8')) as { Statement: { Action: string | string[] }[] };
-  return new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+  const policy = JSON.parse(readFileSync(file, 'utf8')) as {
+    Statement: { Action: string | string[] }[];
+  };
+  return new Set(
+    policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])),
+  );
 }
 
 describe('iam/workflow-role-policy.json', () => {

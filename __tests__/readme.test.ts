@@ -15,7 +15,10 @@ describe('README', () => {
 
   it('gives the demo and test commands first, and both scripts are executable', () => {
     const firstBlock = /```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    const commands = firstBlock.split('\n').filter((l) => l.trim()).map((l) => l.split('#')[0]?.trim());
+    const commands = firstBlock
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => l.split('#')[0]?.trim());
     expect(commands).toEqual(['./scripts/demo.sh', './scripts/test.sh']);
     for (const script of ['scripts/demo.sh', 'scripts/test.sh']) {
       expect(statSync(script).mode & 0o111).not.toBe(0);
@@ -25,6 +28,7 @@ describe('README', () => {
 
   it('links only files that exist', () => {
     const links = [...readme.matchAll(/\]\(((?:\.\/)?[\w./-]+)\)/g)].map((m) => m[1] as string);
-    for (const link of links.filter((l) => !l.startsWith('http'))) expect(existsSync(link)).toBe(true);
+    for (const link of links.filter((l) => !l.startsWith('http')))
+      expect(existsSync(link)).toBe(true);
   });
 });

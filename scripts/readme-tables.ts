@@ -18,10 +18,13 @@ function cell(text: string): string {
 export function renderActionTables(actionYml: string): string {
   const action = parse(actionYml) as ActionYml;
   const inputs = Object.entries(action.inputs).map(([name, spec]) => {
-    const fallback = spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``;
+    const fallback =
+      spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``;
     return `| \`${name}\` | ${spec.required ? 'yes' : ''} | ${fallback} | ${cell(spec.description)} |`;
   });
-  const outputs = Object.entries(action.outputs).map(([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`);
+  const outputs = Object.entries(action.outputs).map(
+    ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`,
+  );
   return [
     START,
     '#### Inputs',

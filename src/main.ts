@@ -6,7 +6,8 @@ import { createAwsClients } from './aws.js';
 import { actionRoot } from './paths.js';
 import { ConfigError, readActionConfig } from './config.js';
 import { runPipeline, type PipelineIO, type ReportInput } from './pipeline.js';
-import { commentMarker, renderReport } from './report/comment.js';
+import { commentMarker } from './report/comment.js';
+import { renderPipelineReport } from './report/render.js';
 import { upsertStickyComment } from './report/github.js';
 import { writeJobSummary } from './report/summary.js';
 import { createStages, type StageLog } from './stages.js';
@@ -29,15 +30,7 @@ export const coreLog: StageLog = {
 
 /** Summary on every event; the sticky comment on pull requests when enabled and possible. */
 async function publishReport(config: Config, input: ReportInput): Promise<{ commentUrl?: string }> {
-  const body = renderReport({
-    gate: input.gate ?? { passed: false, checks: [], message: '' },
-    metrics: input.metrics,
-    job: input.outcome,
-    dataset: input.dataset,
-    imageUri: input.image.imageUri,
-    context: config.context,
-    hyperparameters: config.hyperparameters,
-  });
+  const body = renderPipelineReport(input);
   await writeJobSummary(body);
   const pr = config.context.prNumber;
   if (!config.comment || pr === undefined) return {};

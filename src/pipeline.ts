@@ -2,6 +2,7 @@
 // in by an adapter (the action in main.ts, the CLI in cli.ts, the local backend in training/local.ts).
 import type { Config, DatasetRef, GateResult, JobOutcome, Metrics } from './types.js';
 import { evaluateGate } from './metrics/gate.js';
+import { metricsOutputs } from './report/summary.js';
 import type { ImageResult } from './image/build.js';
 import type { TrainingDataset } from './training/request.js';
 
@@ -71,6 +72,7 @@ export interface PipelineResult {
 }
 
 const NO_METRICS: Metrics = { perClass: [], epochs: [], source: 'none' };
+const NO_GATE: GateResult = { passed: false, checks: [], message: '' };
 
 function datasetInputFromUri(uri: string): PreparedDataset {
   return { ref: { uri }, input: { kind: 's3-prefix', uri } };
@@ -113,22 +115,19 @@ export async function runPipeline(
     launch.alreadyEnded ??
     (await io.group('Training job: wait', () => stages.training.wait(launch.jobName)));
   io.jobState(launch.jobName, !outcome.timedOut);
-  setOutcomeOutputs(io, outcome);
 
-  if (outcome.status !== 'Completed') {
-    const failure = describeFailure(outcome);
-    await io
-      .group('Report', () =>
-        stages.report({ config, outcome, metrics: NO_METRICS, dataset: dataset.ref, image }),
-      )
-      .then((r) => r.commentUrl && io.setOutput('comment-url', r.commentUrl));
-    io.setOutput('passed', 'false');
-    return { passed: false, outcome, failure };
+  if (outcome.status !== 'Completed' || outcome.timedOut) {
+    setOutputs(io, metricsOutputs(NO_METRICS, NO_GATE, outcome));
+    const report = await io.group('Report', () =>
+      stages.report({ config, outcome, metrics: NO_METRICS, dataset: dataset.ref, image }),
+    );
+    if (report.commentUrl) io.setOutput('comment-url', report.commentUrl);
+    return { passed: false, outcome, failure: describeFailure(outcome) };
   }
 
   const metrics = await io.group('Metrics', () => stages.readMetrics(outcome));
   const gate = evaluateGate(metrics, config.thresholds);
-  setMetricOutputs(io, metrics, gate);
+  setOutputs(io, metricsOutputs(metrics, gate, outcome));
   io.info(gate.message);
 
   const { commentUrl } = await io.group('Report', () =>
@@ -156,21 +155,6 @@ export function describeFailure(outcome: JobOutcome): string {
   return `Training job ${outcome.jobName} ended ${outcome.status}${reason}`;
 }
 
-function fmt(value: number | undefined): string {
-  return value === undefined || Number.isNaN(value) ? '' : String(value);
-}
-
-function setOutcomeOutputs(io: PipelineIO, outcome: JobOutcome): void {
-  io.setOutput('job-status', outcome.status);
-  if (outcome.modelArtifactsUri) io.setOutput('model-uri', outcome.modelArtifactsUri);
-  if (outcome.billableSeconds !== undefined)
-    io.setOutput('billable-seconds', String(outcome.billableSeconds));
-}
-
-function setMetricOutputs(io: PipelineIO, metrics: Metrics, gate: GateResult): void {
-  io.setOutput('map50', fmt(metrics.map50));
-  io.setOutput('map50-95', fmt(metrics.map50_95));
-  io.setOutput('precision', fmt(metrics.precision));
-  io.setOutput('recall', fmt(metrics.recall));
-  io.setOutput('passed', String(gate.passed));
+function setOutputs(io: PipelineIO, outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) if (value !== '') io.setOutput(name, value);
 }

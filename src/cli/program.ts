@@ -11,8 +11,8 @@ import { datasetKeys, s3Uri } from '../dataset/keys.js';
 import { INPUTS } from '../inputs.js';
 import { evaluateGate } from '../metrics/gate.js';
 import { readJobMetrics } from '../metrics/read.js';
-import { runPipeline, type ReportInput, type Stages, type TrainingBackend } from '../pipeline.js';
-import { renderReport } from '../report/comment.js';
+import { runPipeline, type Stages, type TrainingBackend } from '../pipeline.js';
+import { renderPipelineReport } from '../report/render.js';
 import { createStages } from '../stages.js';
 import { TrainingLogTailer } from '../training/logs.js';
 import { describeToOutcome, stopTrainingJob } from '../training/sagemaker.js';
@@ -129,18 +129,6 @@ function skipUploadStages(stages: Stages, clients: AwsClients): Stages {
   };
 }
 
-function renderFor(config: Config, input: ReportInput): string {
-  return renderReport({
-    gate: input.gate ?? { passed: false, checks: [], message: '' },
-    metrics: input.metrics,
-    job: input.outcome,
-    dataset: input.dataset,
-    imageUri: input.image.imageUri,
-    context: config.context,
-    hyperparameters: config.hyperparameters,
-  });
-}
-
 export function buildProgram(deps: CliDeps): Command {
   const sinks = deps.sinks ?? processSinks;
   const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
@@ -188,7 +176,7 @@ export function buildProgram(deps: CliDeps): Command {
         actionRoot: deps.actionRoot,
         ...(deps.training ? { training: deps.training } : {}),
         report: async (input) => {
-          comment = renderFor(config, input);
+          comment = renderPipelineReport(input);
           if (typeof opts.commentFile === 'string') await writeFile(opts.commentFile, comment);
           return {};
         },
@@ -302,7 +290,7 @@ export function buildProgram(deps: CliDeps): Command {
       }
       const metrics = await readJobMetrics(clients.s3, outcome, { log: (m) => log.info(m) });
       const gate = evaluateGate(metrics, config.thresholds);
-      const comment = renderFor(config, {
+      const comment = renderPipelineReport({
         config,
         outcome,
         metrics,
