@@ -66,7 +66,7 @@ function fakes(
   const io: PipelineIO = {
     group: (_name, fn) => fn(),
     info: () => undefined,
-    notice: (m) => void calls.push(`notice:${m.slice(0, 19)}`),
+    notice: (m) => void calls.push(`notice:${m.slice(0, 20).trim()}`),
     setOutput: (name, value) => void (outputs[name] = value),
     jobState: (job, ended) => void jobStates.push([job, ended]),
   };
