@@ -9,6 +9,7 @@ import { basicDataset, removeDir, tempDir, writeTree } from './fixtures.js';
 
 let tmp: string;
 let moto: Moto;
+let savedEnv: NodeJS.ProcessEnv = process.env;
 
 beforeAll(async () => {
   tmp = await tempDir('yolo-cli-');
@@ -18,6 +19,7 @@ beforeAll(async () => {
     'labels/val/v1.txt': '4 0.5 0.5 0.5 0.5\n',
   });
   moto = await startMoto();
+  savedEnv = { ...process.env };
   Object.assign(process.env, moto.env); // credentials come from the environment, as in a workflow
   await createS3Client({ region: 'us-east-1', env: moto.env }).send(
     new CreateBucketCommand({ Bucket: 'cli-bucket' }),
@@ -25,6 +27,7 @@ beforeAll(async () => {
 }, 30000);
 
 afterAll(async () => {
+  process.env = savedEnv;
   await moto?.stop();
   await removeDir(tmp);
 });

@@ -21,6 +21,7 @@ import { startMoto, type Moto } from '../helpers/moto.js';
 import { basicDataset, png, removeDir, tempDir, writeTree } from './fixtures.js';
 
 let moto: Moto;
+let savedEnv: NodeJS.ProcessEnv = process.env;
 let s3: S3Client;
 const dirs: string[] = [];
 const PREFIX = 'yolo-training';
@@ -28,11 +29,13 @@ let bucketCount = 0;
 
 beforeAll(async () => {
   moto = await startMoto();
+  savedEnv = { ...process.env };
   Object.assign(process.env, moto.env);
   s3 = createS3Client({ region: 'us-east-1', env: moto.env });
 }, 30000);
 
 afterAll(async () => {
+  process.env = savedEnv;
   await moto?.stop();
   await Promise.all(dirs.map(removeDir));
 });

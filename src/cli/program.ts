@@ -129,7 +129,9 @@ function skipUploadStages(stages: Stages, clients: AwsClients): Stages {
   };
 }
 
-export function buildProgram(deps: CliDeps): Command {
+export function buildProgram(deps: CliDeps): { program: Command; exitCode: () => number } {
+  // Kept here, not in process.exitCode, so an in-process caller (tests) is not made to fail.
+  let exitCode = 0;
   const sinks = deps.sinks ?? processSinks;
   const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
   const log = consoleLog(sinks);
@@ -153,11 +155,11 @@ export function buildProgram(deps: CliDeps): Command {
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
     async (...args: A) => {
       try {
-        process.exitCode = await fn(...args);
+        exitCode = await fn(...args);
       } catch (error) {
         const usage = error instanceof UsageError || error instanceof ConfigError;
         sinks.err(`error: ${error instanceof Error ? error.message : String(error)}`);
-        process.exitCode = usage ? 2 : 1;
+        exitCode = usage ? 2 : 1;
       }
     };
 
@@ -216,7 +218,7 @@ export function buildProgram(deps: CliDeps): Command {
     }),
   );
 
-  registerDatasetCommands(program);
+  registerDatasetCommands(program, { setExitCode: (code) => void (exitCode = code) });
 
   program
     .command('status <job>')
@@ -305,13 +307,12 @@ export function buildProgram(deps: CliDeps): Command {
     }),
   );
 
-  return program;
+  return { program, exitCode: () => exitCode };
 }
 
 /** Parses and runs; returns the exit code (commander usage errors -> 2). */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
-  const program = buildProgram(deps);
-  process.exitCode = 0;
+  const { program, exitCode } = buildProgram(deps);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
@@ -320,5 +321,5 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     }
     throw error;
   }
-  return Number(process.exitCode ?? 0);
+  return exitCode();
 }
