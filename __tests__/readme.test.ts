@@ -2,13 +2,14 @@
 // commands exist, and every example workflow it points to is there.
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { withActionTables } from '../scripts/readme-tables.js';
+import { withActionTables, withIamPolicies } from '../scripts/readme-tables.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
 describe('README', () => {
-  it('has the inputs/outputs tables exactly as generated from action.yml', () => {
-    const fresh = withActionTables(readme, readFileSync('action.yml', 'utf8'));
+  it('has the inputs/outputs tables and the IAM policies exactly as generated from action.yml and iam/', () => {
+    const tables = withActionTables(readme, readFileSync('action.yml', 'utf8'));
+    const fresh = withIamPolicies(tables, (file) => readFileSync(file, 'utf8'));
     // On failure: run `npx tsx scripts/readme-tables.ts` and commit README.md.
     expect(readme).toBe(fresh);
   });

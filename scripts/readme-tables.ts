@@ -42,15 +42,40 @@ export function renderActionTables(actionYml: string): string {
   ].join('\n');
 }
 
+function replaceSection(readme: string, start: string, end: string, body: string): string {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} ... ${end} section`);
+  return readme.slice(0, from) + body + readme.slice(to + end.length);
+}
+
 /** The README with its tables section replaced by a fresh rendering. */
 export function withActionTables(readme: string, actionYml: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} ... ${END} section`);
-  return readme.slice(0, start) + renderActionTables(actionYml) + readme.slice(end + END.length);
+  return replaceSection(readme, START, END, renderActionTables(actionYml));
+}
+
+const IAM_START = '<!-- iam-policies:start -->';
+const IAM_END = '<!-- iam-policies:end -->';
+export const IAM_POLICIES = [
+  ['Workflow role: trust policy (GitHub OIDC)', 'iam/trust-policy-github-oidc.json'],
+  ['Workflow role: permissions', 'iam/workflow-role-policy.json'],
+  ['SageMaker execution role: permissions', 'iam/sagemaker-execution-role-policy.json'],
+] as const;
+
+/** The IAM policy documents of iam/, embedded so the README shows them whole. */
+export function withIamPolicies(readme: string, read: (file: string) => string): string {
+  const blocks = IAM_POLICIES.map(
+    ([title, file]) =>
+      `<details><summary>${title} (<a href="${file}">${file}</a>)</summary>\n\n\`\`\`json\n${read(file).trim()}\n\`\`\`\n\n</details>`,
+  );
+  return replaceSection(readme, IAM_START, IAM_END, [IAM_START, ...blocks, IAM_END].join('\n'));
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '\0')) {
   const readme = readFileSync('README.md', 'utf8');
-  writeFileSync('README.md', withActionTables(readme, readFileSync('action.yml', 'utf8')));
+  const tables = withActionTables(readme, readFileSync('action.yml', 'utf8'));
+  writeFileSync(
+    'README.md',
+    withIamPolicies(tables, (file) => readFileSync(file, 'utf8')),
+  );
 }
