@@ -3,6 +3,7 @@
 // Best effort: everything here is a warning at worst.
 import * as core from '@actions/core';
 import { createAwsClients } from './aws.js';
+import { errorMessage } from './errors.js';
 import { actionRoot } from './paths.js';
 import { loadJobState, shouldStopOnCleanup } from './state.js';
 import { createLocalBackend } from './training/local.js';
@@ -26,8 +27,6 @@ export async function cleanup(env: NodeJS.ProcessEnv = process.env): Promise<voi
     });
     core.info(result.message);
   } catch (error) {
-    core.warning(
-      `Cleanup could not stop the training job: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    core.warning(`Cleanup could not stop the training job: ${errorMessage(error)}`);
   }
 }

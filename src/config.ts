@@ -12,6 +12,7 @@ import {
 } from './hyperparameters.js';
 import { INPUTS, MAX_RUNTIME_LIMIT_SECONDS } from './inputs.js';
 import { deriveJobName, isValidJobName, JOB_NAME_MAX_LENGTH } from './jobname.js';
+import { bucketNameProblem, tryParseS3Uri } from './s3.js';
 import type { Config, GateMetric, Hyperparameters, RunContext, Threshold } from './types.js';
 
 /** Returns the raw value of an input by its kebab-case name; '' = not given. */
@@ -66,24 +67,6 @@ const INTEGER = /^\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE = new Set(['true', 'True', 'TRUE']);
 const FALSE = new Set(['false', 'False', 'FALSE']);
-
-/** The first S3 general purpose bucket naming rule `name` breaks, or undefined. Pure. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return 'must be 3-63 characters long';
-  if (!/^[a-z0-9.-]+$/.test(name)) {
-    return 'may contain only lowercase letters, digits, dots and hyphens';
-  }
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'must start and end with a letter or digit';
-  if (name.includes('..')) return 'must not contain two adjacent dots';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not be formatted as an IP address';
-  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) {
-    if (name.startsWith(prefix)) return `must not start with the reserved prefix "${prefix}"`;
-  }
-  for (const suffix of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) {
-    if (name.endsWith(suffix)) return `must not end with the reserved suffix "${suffix}"`;
-  }
-  return undefined;
-}
 
 /** Reads inputs as @actions/core does (INPUT_<NAME> variables, trimmed), without importing it. */
 export function actionInputReader(env: NodeJS.ProcessEnv): InputReader {
@@ -209,21 +192,21 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   let datasetS3Uri: string | undefined;
   if (given.has('dataset-s3-uri')) {
     const uri = get('dataset-s3-uri');
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-    const keyPrefix = match?.[2]?.replace(/\/+$/, '');
-    if (!match || !keyPrefix) {
+    const location = tryParseS3Uri(uri);
+    const keyPrefix = location?.key.replace(/\/+$/, '');
+    if (!location || !keyPrefix) {
       fail(
         'dataset-s3-uri',
         uri,
         'must be s3://<bucket>/<prefix> (a prefix holding the data yaml)',
       );
     } else {
-      const rule = bucketNameProblem(match[1] ?? '');
+      const rule = bucketNameProblem(location.bucket);
       if (rule) {
-        fail('dataset-s3-uri', uri, `names an invalid S3 bucket "${match[1]}": it ${rule}`);
+        fail('dataset-s3-uri', uri, `names an invalid S3 bucket "${location.bucket}": it ${rule}`);
       } else {
         // A trailing slash keeps S3Prefix from also matching sibling prefixes (data vs data-old).
-        datasetS3Uri = `s3://${match[1]}/${keyPrefix}/`;
+        datasetS3Uri = `s3://${location.bucket}/${keyPrefix}/`;
       }
     }
   }

@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { createAwsClients } from './aws.js';
+import { errorMessage } from './errors.js';
 import { actionRoot } from './paths.js';
 import { ConfigError, readActionConfig } from './config.js';
 import { runPipeline, type PipelineIO, type ReportInput } from './pipeline.js';
@@ -87,6 +88,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (result.failure) core.setFailed(result.failure);
   } catch (error) {
     if (error instanceof ConfigError) core.setFailed(error.message);
-    else core.setFailed(error instanceof Error ? error.message : String(error));
+    else core.setFailed(errorMessage(error));
   }
 }

@@ -30,6 +30,8 @@ export interface RetryOptions {
   /** In [0, 1); injectable so tests can pin the jitter. */
   random?: () => number;
   onRetry?: (info: RetryInfo) => void;
+  /** Once aborted, no further attempt starts and a failure is not retried. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -57,10 +59,11 @@ export async function withRetry<T>(
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
+    options.signal?.throwIfAborted();
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
+      if (attempt >= attempts || !isRetryable(error) || options.signal?.aborted) throw error;
       const delayMs = backoffDelay(attempt, baseMs, capMs, random);
       options.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs);

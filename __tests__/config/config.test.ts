@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import {
   actionInputReader,
-  bucketNameProblem,
   ConfigError,
   optionsInputReader,
   readActionConfig,
@@ -226,12 +225,6 @@ describe('readConfig values', () => {
       'arn:aws-us-gov:iam::123456789012:role/a/b/c+=,.@-_',
     ]) {
       expect(load({ ...BASE, role }).role).toBe(role);
-    }
-  });
-
-  it('accepts valid bucket names', () => {
-    for (const bucket of ['abc', 'my.bucket-1', 'a'.repeat(63), '1bucket', 'xn-ok']) {
-      expect(bucketNameProblem(bucket)).toBeUndefined();
     }
   });
 

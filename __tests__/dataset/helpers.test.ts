@@ -1,56 +1,46 @@
-// Pure helpers of the dataset stages: retries, keys, progress, diff, bounded concurrency, images.
+// Pure helpers of the dataset stages: upload retries, keys, progress, diff, concurrency, images.
 import { describe, it, expect } from '@jest/globals';
 import { mapLimit } from '../../src/dataset/concurrency.js';
 import { describeDiff, diffSnapshots } from '../../src/dataset/diff.js';
 import { judgeImage, readImageHeader } from '../../src/dataset/images.js';
 import { checkBucketName, datasetKeys, normalizePrefix } from '../../src/dataset/keys.js';
 import { formatProgress, progressLogger } from '../../src/dataset/progress.js';
-import { backoffDelay, isTransient, withRetries } from '../../src/dataset/retry.js';
 import type { SnapshotDocument } from '../../src/dataset/snapshot.js';
-import { formatBytes, formatDuration } from '../../src/dataset/table.js';
+import { ContentChangedError, isRetryableUploadError } from '../../src/dataset/sync.js';
+import { withRetry } from '../../src/retry.js';
 import { jpeg, png } from './fixtures.js';
 
-describe('withRetries', () => {
-  it('retries transient errors with full-jitter backoff and gives up after the limit', async () => {
-    const sleeps: number[] = [];
-    let calls = 0;
-    const failing = () => {
-      calls++;
-      return Promise.reject(
+describe('isRetryableUploadError', () => {
+  it('retries server errors, throttling and dropped connections', () => {
+    expect(
+      isRetryableUploadError(
         Object.assign(new Error('boom'), { $metadata: { httpStatusCode: 500 } }),
-      );
-    };
-    await expect(
-      withRetries(failing, {
-        retries: 3,
-        sleep: async (ms) => void sleeps.push(ms),
-        random: () => 0.99,
-      }),
-    ).rejects.toThrow('boom');
-    expect(calls).toBe(4);
-    expect(sleeps).toEqual([247, 495, 990]);
+      ),
+    ).toBe(true);
+    expect(
+      isRetryableUploadError(
+        Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 429 } }),
+      ),
+    ).toBe(true);
+    expect(isRetryableUploadError(new Error('socket hang up'))).toBe(true);
   });
 
-  it('does not retry client errors, local file errors or aborts', async () => {
+  it('does not retry client errors, local file errors, changed files or aborts', async () => {
     for (const error of [
       Object.assign(new Error('denied'), { $metadata: { httpStatusCode: 403 } }),
       Object.assign(new Error('gone'), { code: 'ENOENT' }),
       Object.assign(new Error('stop'), { name: 'AbortError' }),
+      new ContentChangedError('a.jpg changed'),
     ]) {
       let calls = 0;
       await expect(
-        withRetries(() => (calls++, Promise.reject(error)), { sleep: async () => undefined }),
+        withRetry(() => (calls++, Promise.reject(error)), {
+          isRetryable: isRetryableUploadError,
+          sleep: async () => undefined,
+        }),
       ).rejects.toBe(error);
       expect(calls).toBe(1);
     }
-    expect(
-      isTransient(Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 429 } })),
-    ).toBe(true);
-    expect(isTransient(new Error('socket hang up'))).toBe(true);
-  });
-
-  it('caps the delay', () => {
-    expect(backoffDelay(20, 250, 10_000, () => 0.5)).toBe(5000);
   });
 });
 
@@ -68,11 +58,14 @@ describe('keys', () => {
 
   it('names bad buckets and prefixes', () => {
     expect(checkBucketName('my.bucket-1')).toBe('my.bucket-1');
-    for (const b of ['ab', 'UPPER', '-start', 'a..b', '192.168.1.1', 'x'.repeat(64)]) {
+    for (const b of ['ab', 'UPPER', '-start', 'a..b', '192.168.1.1', 'x'.repeat(64), 'xn--b']) {
       expect(() => checkBucketName(b, 'bucket')).toThrow(
         `bucket '${b}' is not a valid S3 bucket name`,
       );
     }
+    expect(() => checkBucketName('Bad_Bucket', '--bucket')).toThrow(
+      "--bucket 'Bad_Bucket' is not a valid S3 bucket name: it may contain only lowercase letters, digits, dots and hyphens",
+    );
     expect(() => normalizePrefix('a//b')).toThrow(
       "prefix 'a//b' must not contain empty, '.' or '..' path segments",
     );
@@ -91,7 +84,7 @@ describe('progress', () => {
         totalBytes: 8 * 1024 * 1024,
         seconds: 2,
       }),
-    ).toBe('uploaded 10/40 files, 2.0 MiB of 8.0 MiB (25%), 1.0 MiB/s, ETA 6.0s');
+    ).toBe('uploaded 10/40 files, 2.0 MiB of 8.0 MiB (25%), 1.0 MiB/s, ETA 6s');
   });
 
   it('throttles log lines but always logs the end', () => {
@@ -121,13 +114,6 @@ describe('progress', () => {
       'uploaded 2/5 files',
       'uploaded 5/5 files',
     ]);
-  });
-
-  it('formats sizes and durations', () => {
-    expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(12)).toBe('12 B');
-    expect(formatDuration(75)).toBe('1m15s');
-    expect(formatDuration(7300)).toBe('2h01m');
   });
 });
 

@@ -7,10 +7,10 @@ import {
   buildSnapshot,
   canonicalJson,
   fingerprintOf,
-  hashFile,
   parseSnapshotDocument,
   snapshotFromFiles,
 } from '../../src/dataset/snapshot.js';
+import { hashFile } from '../../src/hash.js';
 import { basicDataset, removeDir, tempDir, writeTree } from './fixtures.js';
 
 const dirs: string[] = [];

@@ -264,7 +264,7 @@ describe('syncSnapshot on moto', () => {
       snapshot: snap,
       sleep: async (ms) => void sleeps.push(ms),
       random: () => 0.5,
-      onRetry: (_e, attempt) => retried.push(attempt),
+      onRetry: ({ attempt }) => void retried.push(attempt),
     });
     expect(sleeps).toEqual([125, 250]);
     expect(retried).toEqual([1, 2]);

@@ -8,7 +8,6 @@ import {
   metricsFromFinalMetricData,
   parseJsonLenient,
   parseMetricsJson,
-  parseS3Uri,
 } from '../../src/metrics/read.js';
 import { parseResultsCsv, RESULTS_COLUMNS } from '../../src/metrics/results-csv.js';
 import { makeOutputArchive, METRICS_JSON, RESULTS_CSV } from './archive.js';
@@ -200,16 +199,6 @@ describe('metricsFromFinalMetricData', () => {
     };
     const names = defs.definitions.map((d) => d.Name);
     for (const name of Object.values(FINAL_METRIC_NAMES)) expect(names).toContain(name);
-  });
-});
-
-describe('parseS3Uri', () => {
-  it('splits bucket and key', () => {
-    expect(parseS3Uri('s3://b/output/j/output/output.tar.gz')).toEqual({
-      bucket: 'b',
-      key: 'output/j/output/output.tar.gz',
-    });
-    expect(() => parseS3Uri('https://b/k')).toThrow(/not an s3/);
   });
 });
 

@@ -8,7 +8,6 @@ import {
   runUrl,
   sortClasses,
   sparkline,
-  spotSavings,
   type ReportData,
 } from '../../src/report/comment.js';
 import { markdownSize } from '../../src/report/markdown.js';
@@ -407,14 +406,6 @@ describe('helpers', () => {
     expect(normalizeCommentKey('a-->b<script>')).toBe('a-b-script');
     expect(normalizeCommentKey('-->')).toBe('default');
     expect(normalizeCommentKey('  ')).toBe('default');
-  });
-
-  it('computes spot savings only when both times are known and spot is on', () => {
-    expect(spotSavings(job({ trainingSeconds: 1000, billableSeconds: 300 }))).toBeCloseTo(0.7);
-    expect(spotSavings(job({ billableSeconds: undefined }))).toBeUndefined();
-    expect(spotSavings(job({ spot: false }))).toBeUndefined();
-    expect(spotSavings(job({ trainingSeconds: 0 }))).toBeUndefined();
-    expect(spotSavings(job({ trainingSeconds: 100, billableSeconds: 150 }))).toBe(0);
   });
 
   it('builds the run URL, with the attempt after the first', () => {

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import {
   escapeBlockquote,
   escapeInline,
-  formatDuration,
   link,
   markdownSize,
   safeUrl,
@@ -145,19 +144,5 @@ describe('truncateMarkdown', () => {
         },
       ),
     );
-  });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [0, '0s'],
-    [45, '45s'],
-    [187, '3m 07s'],
-    [3723, '1h 02m 03s'],
-    [183840, '2d 03h 04m'],
-    [undefined, 'unknown'],
-    [Number.NaN, 'unknown'],
-  ])('%p -> %s', (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
   });
 });

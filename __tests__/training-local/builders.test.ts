@@ -15,7 +15,6 @@ import {
   outputKeys,
   parseJobRecord,
   parseManifest,
-  parseS3Uri,
   safeRelativePath,
   type LocalJobRecord,
 } from '../../src/training/local-builders.js';
@@ -51,12 +50,6 @@ describe('config files', () => {
 });
 
 describe('S3 keys and channel paths', () => {
-  it('parses s3 URIs', () => {
-    expect(parseS3Uri('s3://bucket/a/b.json')).toEqual({ bucket: 'bucket', key: 'a/b.json' });
-    expect(parseS3Uri('s3://bucket')).toEqual({ bucket: 'bucket', key: '' });
-    expect(() => parseS3Uri('https://bucket/x')).toThrow(/not an s3/);
-  });
-
   it('parses a manifest: prefix first, each key once', () => {
     const sha = 'a'.repeat(64);
     const m = parseManifest(JSON.stringify([{ prefix: 's3://b/p/objects/' }, sha, 'x/y', sha]));

@@ -111,6 +111,32 @@ describe('withRetry', () => {
     ).rejects.toThrow('flaky');
     expect(calls).toBe(2);
   });
+
+  it('starts no attempt once the signal is aborted and does not retry after an abort', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    let calls = 0;
+    const fn = async () => {
+      calls++;
+      return 'ok';
+    };
+    await expect(withRetry(fn, { signal: aborted.signal })).rejects.toThrow();
+    expect(calls).toBe(0);
+
+    const controller = new AbortController();
+    const err = awsError('ThrottlingException');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          controller.abort();
+          throw err;
+        },
+        { attempts: 5, signal: controller.signal, sleep: async () => {} },
+      ),
+    ).rejects.toBe(err);
+    expect(calls).toBe(1);
+  });
 });
 
 describe('isTransientAwsError', () => {

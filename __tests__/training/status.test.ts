@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  formatDuration,
   formatOutcome,
   formatTransition,
   isTerminalStatus,
@@ -10,15 +9,6 @@ import {
 } from '../../src/training/status.js';
 import type { JobOutcome } from '../../src/types.js';
 import { T0, transition } from './fixtures.js';
-
-describe('formatDuration', () => {
-  it.each([
-    [0, '0s'],
-    [12.4, '12s'],
-    [252, '4m 12s'],
-    [3723, '1h 02m 03s'],
-  ])('%d s -> %s', (s, text) => expect(formatDuration(s)).toBe(text));
-});
 
 describe('takeNewTransitions', () => {
   it('returns each transition once, in order, with elapsed time since creation', () => {
@@ -114,6 +104,8 @@ describe('outcome helpers', () => {
     expect(spotSavings(outcome)).toBeCloseTo(0.7);
     expect(spotSavings({ ...outcome, spot: false })).toBeUndefined();
     expect(spotSavings({ ...outcome, trainingSeconds: 0 })).toBeUndefined();
+    expect(spotSavings({ ...outcome, billableSeconds: undefined })).toBeUndefined();
+    expect(spotSavings({ ...outcome, trainingSeconds: 100, billableSeconds: 150 })).toBe(0);
   });
 
   it('summarises an outcome on one line', () => {

@@ -1,5 +1,6 @@
 // Terminal counterparts of the action's logging: groups become headings, annotations become
 // `file:line: error: message` lines that editors and terminals can jump to.
+import { formatDuration } from '../format.js';
 import type { PipelineIO } from '../pipeline.js';
 import type { StageLog } from '../stages.js';
 
@@ -35,7 +36,7 @@ export function consoleIO(
       sinks.out(`\n== ${name}`);
       const started = Date.now();
       const result = await fn();
-      sinks.out(`   (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      sinks.out(`   (${formatDuration((Date.now() - started) / 1000)})`);
       return result;
     },
     info: (m) => sinks.out(m),

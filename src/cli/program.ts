@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { createAwsClients, type AwsClients } from '../aws.js';
 import { ConfigError, optionsInputReader, readConfig } from '../config.js';
 import { objectExists } from '../dataset/sync.js';
+import { errorMessage } from '../errors.js';
 import { buildSnapshot } from '../dataset/snapshot.js';
 import { datasetKeys, s3Uri } from '../dataset/keys.js';
 import { INPUTS } from '../inputs.js';
@@ -158,7 +159,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         exitCode = await fn(...args);
       } catch (error) {
         const usage = error instanceof UsageError || error instanceof ConfigError;
-        sinks.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+        sinks.err(`error: ${errorMessage(error)}`);
         exitCode = usage ? 2 : 1;
       }
     };

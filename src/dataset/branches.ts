@@ -1,9 +1,11 @@
 // Which snapshot a branch last trained on: a small pointer object per branch, written after a sync
 // on non-PR runs, read on PRs to diff against the base branch.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { sha256Hex } from '../hash.js';
+import { isS3NotFound } from '../s3.js';
 import { datasetKeys, normalizeBranch, s3Uri } from './keys.js';
 import type { DatasetStats } from './report.js';
-import { parseSnapshotDocument, sha256Hex, type SnapshotDocument } from './snapshot.js';
+import { parseSnapshotDocument, type SnapshotDocument } from './snapshot.js';
 
 export interface BranchPointer {
   version: 1;
@@ -60,8 +62,7 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return await res.Body?.transformToString('utf-8');
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return undefined;
+    if (isS3NotFound(error)) return undefined;
     throw error;
   }
 }

@@ -1,17 +1,11 @@
 // The S3 layout of DESIGN.md ("S3 layout"), in one place. Pure.
+import { bucketNameProblem } from '../s3.js';
 
-/** Bucket naming rules for general purpose buckets (3-63 chars, lowercase, digits, dots, hyphens). */
+/** The trimmed bucket name, or an error naming the input, the value and the rule it breaks. */
 export function checkBucketName(bucket: string, input = 'bucket'): string {
   const b = bucket.trim();
-  if (
-    !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b) ||
-    b.includes('..') ||
-    /^\d+\.\d+\.\d+\.\d+$/.test(b)
-  ) {
-    throw new Error(
-      `${input} '${bucket}' is not a valid S3 bucket name: 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit`,
-    );
-  }
+  const rule = bucketNameProblem(b);
+  if (rule) throw new Error(`${input} '${bucket}' is not a valid S3 bucket name: it ${rule}`);
   return b;
 }
 

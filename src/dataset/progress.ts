@@ -1,5 +1,5 @@
 // Progress lines for long uploads: files and bytes, rate and ETA, throttled for the log.
-import { formatBytes, formatDuration } from './table.js';
+import { formatBytes, formatDuration } from '../format.js';
 
 export interface SyncProgress {
   files: number;

@@ -1,5 +1,6 @@
 // Pure renderings of a ValidationReport: the log summary, finding lines, capped annotations and
 // the per-class counts stored beside a snapshot (for base-branch diffs).
+import { formatDuration } from '../format.js';
 import { plural, renderTable } from './table.js';
 import type { Finding, ValidationReport } from './validate.js';
 
@@ -30,7 +31,7 @@ export function formatValidationSummary(report: ValidationReport): string {
     );
   }
   out.push(
-    `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')} (${report.seconds.toFixed(1)}s)`,
+    `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')} (${formatDuration(report.seconds)})`,
   );
   return out.join('\n');
 }

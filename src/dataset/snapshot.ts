@@ -1,8 +1,7 @@
 // The content-addressed snapshot: every file's sha256 and size under the dataset directory, its
 // canonical JSON and fingerprint (DESIGN.md "S3 layout"). Content only: mtimes never matter.
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { hashFile, sha256Hex } from '../hash.js';
 import { mapLimit } from './concurrency.js';
 import { compareCodePoints, toPosix, walkFiles } from './files.js';
 import { locateDataset } from './yaml.js';
@@ -51,10 +50,6 @@ export function canonicalJson(value: unknown): string {
   throw new Error(`canonical JSON cannot hold a ${typeof value}`);
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 export function fingerprintOf(document: SnapshotDocument): string {
   return sha256Hex(canonicalJson(document));
 }
@@ -76,24 +71,6 @@ export function snapshotFromFiles(
     root,
     totalBytes: sorted.reduce((a, [, f]) => a + f.size, 0),
   };
-}
-
-/** Small files in one read (fewer syscalls); large ones streamed so memory stays flat. */
-const WHOLE_READ_LIMIT = 1024 * 1024;
-
-export async function hashFile(abs: string, sizeHint?: number): Promise<SnapshotFile> {
-  const size = sizeHint ?? (await fs.stat(abs)).size;
-  if (size <= WHOLE_READ_LIMIT) {
-    const data = await fs.readFile(abs);
-    return { sha256: sha256Hex(data), size: data.length };
-  }
-  const hash = createHash('sha256');
-  let total = 0;
-  for await (const chunk of createReadStream(abs, { highWaterMark: 1024 * 1024 })) {
-    hash.update(chunk as Buffer);
-    total += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size: total };
 }
 
 export interface BuildSnapshotOptions {

@@ -14,20 +14,23 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { formatBytes, formatDuration } from '../format.js';
+import { sha256Hex } from '../hash.js';
+import { withRetry, type RetryOptions } from '../retry.js';
+import { isS3NotFound } from '../s3.js';
 import { mapLimit } from './concurrency.js';
 import { isImagePath } from './images.js';
 import { checkBucketName, datasetKeys, s3Uri } from './keys.js';
 import type { SyncProgress } from './progress.js';
 import type { DatasetStats } from './report.js';
-import { withRetries } from './retry.js';
-import { canonicalJson, sha256Hex, type Snapshot, type SnapshotFile } from './snapshot.js';
-import { formatBytes, formatDuration, renderTable } from './table.js';
+import { canonicalJson, type Snapshot, type SnapshotFile } from './snapshot.js';
+import { renderTable } from './table.js';
 
 export class ContentChangedError extends Error {
   override name = 'ContentChangedError';
 }
 
-export interface SyncOptions {
+export interface SyncOptions extends Pick<RetryOptions, 'sleep' | 'random' | 'onRetry'> {
   bucket: string;
   prefix: string;
   snapshot: Snapshot;
@@ -36,9 +39,6 @@ export interface SyncOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** Retries per blob beyond the SDK's own (default 4), with jittered backoff. */
   retries?: number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Stops new work and cancels requests in flight; no snapshot JSON is written. */
   signal?: AbortSignal;
   /** Files at least this big go through lib-storage multipart (default 16 MiB). */
@@ -100,6 +100,22 @@ function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
+/**
+ * Whether a blob upload is worth another attempt: anything but client errors (4xx except 408 and
+ * 429), aborts, a file that changed under us and local file errors, which do not get better by
+ * waiting.
+ */
+export function isRetryableUploadError(error: unknown): boolean {
+  const e = error as { name?: string; code?: string } | undefined;
+  if (e?.name === 'AbortError' || e?.name === 'ContentChangedError') return false;
+  if (e?.code === 'ENOENT' || e?.code === 'EACCES' || e?.code === 'EISDIR') return false;
+  const status = statusOf(error);
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    return false;
+  }
+  return true;
+}
+
 export async function objectExists(
   s3: S3Client,
   bucket: string,
@@ -110,8 +126,7 @@ export async function objectExists(
     await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     return true;
   } catch (error) {
-    const name = (error as Error).name;
-    if (statusOf(error) === 404 || name === 'NotFound' || name === 'NoSuchKey') return false;
+    if (isS3NotFound(error)) return false;
     if (statusOf(error) === 403) {
       throw new Error(
         `HeadObject ${s3Uri(bucket, key)} was denied (403): the credentials need s3:GetObject on the prefix and s3:ListBucket on the bucket (without ListBucket, S3 answers 403 for missing keys)`,
@@ -159,15 +174,20 @@ function changedError(rel: string): ContentChangedError {
   );
 }
 
-async function putSmall(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  abs: string,
-  rel: string,
-  expected: SnapshotFile,
-  signal?: AbortSignal,
-): Promise<void> {
+/** One blob to store: the file it is read from and what its content must be. */
+interface BlobPut {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  /** Absolute path of the file. */
+  abs: string;
+  /** Path relative to the snapshot root, for messages. */
+  rel: string;
+  expected: SnapshotFile;
+  signal?: AbortSignal;
+}
+
+async function putSmall({ s3, bucket, key, abs, rel, expected, signal }: BlobPut): Promise<void> {
   const data = await fs.readFile(abs);
   if (data.length !== expected.size || sha256Hex(data) !== expected.sha256) throw changedError(rel);
   await s3.send(
@@ -184,14 +204,8 @@ async function putSmall(
 
 /** Multipart through lib-storage, hashing as it streams; a blob that does not match is removed. */
 async function putLarge(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  abs: string,
-  rel: string,
-  expected: SnapshotFile,
+  { s3, bucket, key, abs, rel, expected, signal }: BlobPut,
   partSize: number,
-  signal?: AbortSignal,
 ): Promise<void> {
   const hash = createHash('sha256');
   let size = 0;
@@ -324,15 +338,22 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
       work,
       concurrency,
       async ({ rel, file }) => {
-        const abs = path.join(snapshot.root, rel);
-        const key = keys.object(file.sha256);
-        await withRetries(
-          () =>
-            file.size >= threshold
-              ? putLarge(s3, bucket, key, abs, rel, file, partSize, signal)
-              : putSmall(s3, bucket, key, abs, rel, file, signal),
+        const blob: BlobPut = {
+          s3,
+          bucket,
+          key: keys.object(file.sha256),
+          abs: path.join(snapshot.root, rel),
+          rel,
+          expected: file,
+          signal,
+        };
+        await withRetry(
+          () => (file.size >= threshold ? putLarge(blob, partSize) : putSmall(blob)),
           {
-            retries: options.retries,
+            attempts: (options.retries ?? 4) + 1,
+            baseMs: 250,
+            capMs: 10_000,
+            isRetryable: isRetryableUploadError,
             sleep: options.sleep,
             random: options.random,
             signal,

@@ -1,11 +1,10 @@
 // Content hash of a Docker build context: the image tag is derived from exactly what `docker build`
 // would see, so the same container source gets the same tag on every machine, in every run and
 // every repository, and an unchanged source never triggers a rebuild.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import dockerignore from '@balena/dockerignore';
+import { hashFile, sha256Hex } from '../hash.js';
 
 /** One path the Dockerfile can see. Only what changes the image is recorded: no mtime, no owner. */
 export interface ContextEntry {
@@ -55,7 +54,7 @@ export function contextDigest(
     .map((k) => [k, buildArgs[k]]);
   // JSON keeps every field delimited, so no path or value can be crafted to mimic another layout.
   const canonical = JSON.stringify({ v: HASH_VERSION, platform, buildArgs: args, files });
-  return createHash('sha256').update(canonical).digest('hex');
+  return sha256Hex(canonical);
 }
 
 /** `src-` + the first 12 hex digits: 48 bits, ample for one repository's images, short to read. */
@@ -78,12 +77,6 @@ export function dockerignoreFilter(dockerignoreText: string): (relPath: string) 
 /** True when the patterns contain an exception, so an ignored directory may still hold files. */
 function hasExceptions(dockerignoreText: string): boolean {
   return dockerignoreText.split(/\r?\n/).some((line) => line.trim().startsWith('!'));
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
@@ -132,14 +125,14 @@ export async function listContextEntries(contextDir: string): Promise<ContextEnt
         entries.push({
           path: rel,
           kind: 'symlink',
-          sha256: createHash('sha256').update(target).digest('hex'),
+          sha256: sha256Hex(target),
         });
       } else if (dirent.isFile()) {
-        const { mode } = await lstat(abs);
+        const { mode, size } = await lstat(abs);
         entries.push({
           path: rel,
           kind: mode & 0o111 ? 'exec' : 'file',
-          sha256: await sha256File(abs),
+          sha256: (await hashFile(abs, size)).sha256,
         });
       }
       // Sockets, FIFOs and devices cannot be sent in a build context: nothing to record.

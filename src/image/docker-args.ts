@@ -73,12 +73,10 @@ export function buildxBuildArgs(options: BuildxOptions): string[] {
   return args;
 }
 
-export interface ClassicBuildOptions {
-  context: string;
-  refs: readonly string[];
-  buildArgs: Readonly<Record<string, string>>;
-  platform: string;
-}
+export type ClassicBuildOptions = Pick<
+  BuildxOptions,
+  'context' | 'refs' | 'buildArgs' | 'platform'
+>;
 
 /** Fallback for hosts without buildx: no registry cache (the classic builder cannot export one). */
 export function classicBuildArgs(options: ClassicBuildOptions): string[] {

@@ -10,6 +10,7 @@ import {
   type ImageTagMutabilityExclusionFilter,
   type Repository,
 } from '@aws-sdk/client-ecr';
+import { errorName } from '../errors.js';
 import { CACHE_TAG } from './docker-args.js';
 
 export interface RepositoryInfo {
@@ -42,10 +43,6 @@ const ACCEPTED_MEDIA_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.oci.image.index.v1+json',
 ];
-
-function errorName(error: unknown): string {
-  return (error as { name?: string } | undefined)?.name ?? '';
-}
 
 function toInfo(repo: Repository | undefined, created: boolean): RepositoryInfo {
   if (!repo?.repositoryUri || !repo.repositoryName) {

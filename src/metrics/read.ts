@@ -3,6 +3,7 @@
 // when the archive or its metrics.json is missing. Parsing is pure; readJobMetrics is the adapter.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Parser, type ReadEntry } from 'tar';
+import { isS3NotFound, parseS3Uri } from '../s3.js';
 import type { ClassMetrics, JobOutcome, Metrics } from '../types.js';
 import { parseResultsCsv } from './results-csv.js';
 
@@ -239,22 +240,9 @@ export function metricsFromFinalMetricData(finalMetrics: Record<string, number>)
 
 // ---- S3 adapter --------------------------------------------------------------------------------
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!m) throw new Error(`not an s3://bucket/key URI: ${uri}`);
-  return { bucket: m[1] as string, key: m[2] as string };
-}
-
 export interface ReadMetricsOptions {
   /** Why the fallback was taken, for the log. */
   log?: (message: string) => void;
-}
-
-/** The object is absent (job wrote no output). A missing bucket is a configuration error instead. */
-function isMissing(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  if (e?.name === 'NoSuchBucket') return false;
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
 /**
@@ -280,7 +268,7 @@ export async function readJobMetrics(
       archive = await extractOutputArchive(Buffer.from(await res.Body.transformToByteArray()));
       archiveFound = true;
     } catch (error) {
-      if (!isMissing(error)) throw error;
+      if (!isS3NotFound(error)) throw error;
       log(`${outcome.outputDataUri} not found; using FinalMetricDataList`);
     }
   }

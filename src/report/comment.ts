@@ -1,7 +1,9 @@
 // The PR comment / job summary body. Pure: typed data in, markdown out, no clock (an unchanged run
 // must render byte-identical markdown so the sticky comment is not rewritten).
+import { formatDuration } from '../format.js';
 import { METRIC_LABELS, formatThreshold, formatValue, isReported } from '../metrics/gate.js';
 import { RESULTS_COLUMNS } from '../metrics/results-csv.js';
+import { spotSavings } from '../training/status.js';
 import type {
   ClassMetrics,
   DatasetRef,
@@ -16,7 +18,6 @@ import {
   code,
   escapeBlockquote,
   escapeInline,
-  formatDuration,
   link,
   markdownSize,
   table,
@@ -70,13 +71,6 @@ export function runUrl(context: RunContext): string | undefined {
   const base = `${context.serverUrl.replace(/\/+$/, '')}/${context.repository}/actions/runs/${context.runId}`;
   const attempt = Number(context.runAttempt);
   return Number.isInteger(attempt) && attempt > 1 ? `${base}/attempts/${attempt}` : base;
-}
-
-/** 1 − billable/training, when both are known. */
-export function spotSavings(job: JobOutcome): number | undefined {
-  const { trainingSeconds: t, billableSeconds: b } = job;
-  if (!job.spot || t === undefined || b === undefined || !(t > 0) || !(b >= 0)) return undefined;
-  return Math.min(1, Math.max(0, 1 - b / t));
 }
 
 export function isJobFailure(job: JobOutcome): boolean {

@@ -140,18 +140,3 @@ export function truncateMarkdown(text: string, maxBytes: number, note: string): 
   cut = cut.replace(/&#?\w*$/, '');
   return `${cut}\n\n${note}`;
 }
-
-/** `1h 02m 03s`, `3m 07s`, `45s`, `2d 03h 04m`. */
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return 'unknown';
-  const total = Math.round(seconds);
-  const d = Math.floor(total / 86400);
-  const h = Math.floor((total % 86400) / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  if (d > 0) return `${d}d ${pad(h)}h ${pad(m)}m`;
-  if (h > 0) return `${h}h ${pad(m)}m ${pad(s)}s`;
-  if (m > 0) return `${m}m ${pad(s)}s`;
-  return `${s}s`;
-}

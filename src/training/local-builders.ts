@@ -3,6 +3,7 @@
 // and the JobOutcome built from it. No I/O here; local.ts is the adapter.
 import { pathToFileURL } from 'node:url';
 import type { DatasetInput } from '../pipeline.js';
+import { parseS3Uri, type S3Location } from '../s3.js';
 import type { JobOutcome } from '../types.js';
 import type { MetricDefinition } from './request.js';
 
@@ -41,17 +42,6 @@ export function channelNames(input: DatasetInput): string[] {
 /** inputdataconfig.json: one entry per channel, in the shape SageMaker writes it. */
 export function buildInputDataConfig(input: DatasetInput): Record<string, ChannelConfig> {
   return Object.fromEntries(channelNames(input).map((name) => [name, { ...FILE_CHANNEL }]));
-}
-
-export interface S3Location {
-  bucket: string;
-  key: string;
-}
-
-export function parseS3Uri(uri: string): S3Location {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri.trim());
-  if (!match) throw new Error(`not an s3:// URI: "${uri}"`);
-  return { bucket: match[1] as string, key: match[2] as string };
 }
 
 /**
@@ -268,7 +258,8 @@ export interface ProcessEnd {
   lastLogLine?: string;
 }
 
-function clip(text: string): string {
+/** A failure reason cut to SageMaker's limit (code points, never a split surrogate pair). */
+export function clipFailureReason(text: string): string {
   return Array.from(text).slice(0, FAILURE_REASON_MAX).join('');
 }
 
@@ -280,7 +271,7 @@ function clip(text: string): string {
 export function decideEnd(end: ProcessEnd): { status: LocalStatus; failureReason?: string } {
   const failure = end.failureText?.trim();
   if (end.stopRequested) return { status: 'Stopped' };
-  if (failure) return { status: 'Failed', failureReason: clip(failure) };
+  if (failure) return { status: 'Failed', failureReason: clipFailureReason(failure) };
   if (end.exit) {
     if (end.exit.code === 0) return { status: 'Completed' };
     const how =
@@ -290,7 +281,7 @@ export function decideEnd(end: ProcessEnd): { status: LocalStatus; failureReason
     const last = end.lastLogLine ? `; last output: ${end.lastLogLine.trim()}` : '';
     return {
       status: 'Failed',
-      failureReason: clip(`AlgorithmError: the training process ${how}${last}`),
+      failureReason: clipFailureReason(`AlgorithmError: the training process ${how}${last}`),
     };
   }
   if (end.modelFiles.length > 0) return { status: 'Completed' };

@@ -23,17 +23,19 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { create as createTar } from 'tar';
 import { mapLimit } from '../dataset/concurrency.js';
+import { errorMessage } from '../errors.js';
 import { hyperparametersToStrings } from '../hyperparameters.js';
 import { isValidJobName } from '../jobname.js';
 import type { DatasetInput, ImageResult, LaunchResult, TrainingBackend } from '../pipeline.js';
 import { realSleep, withRetry, type Sleep } from '../retry.js';
+import { isS3NotFound, parseS3Uri } from '../s3.js';
 import type { Config, JobOutcome } from '../types.js';
 import {
-  FAILURE_REASON_MAX,
   buildDockerRunArgs,
   buildInputDataConfig,
   buildResourceConfig,
   channelPathFor,
+  clipFailureReason,
   compileMetricDefinitions,
   decideEnd,
   finalMetricsFromLog,
@@ -45,7 +47,6 @@ import {
   outputKeys,
   parseJobRecord,
   parseManifest,
-  parseS3Uri,
   type LocalJobRecord,
   type Runtime,
 } from './local-builders.js';
@@ -103,14 +104,6 @@ const SHA256_KEY = /^[0-9a-f]{64}$/;
 
 export function defaultWorkRoot(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.RUNNER_TEMP || os.tmpdir(), 'sagemaker-yolo-local');
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function clip(text: string): string {
-  return Array.from(text).slice(0, FAILURE_REASON_MAX).join('');
 }
 
 /** Alive, or not ours to signal (EPERM): either way it has not ended. */
@@ -345,9 +338,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return true;
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
-        ?.httpStatusCode;
-      if (status === 404 || (error as Error).name === 'NotFound') return false;
+      if (isS3NotFound(error)) return false;
       throw error;
     }
   }
@@ -515,7 +506,12 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
     // reason, reported like any other, rather than an exception out of launch.
     const fail = async (reason: string) => {
       log.warning(`Local training job ${jobName} failed: ${reason}`);
-      record = { ...record, status: 'Failed', endedAt: now(), failureReason: clip(reason) };
+      record = {
+        ...record,
+        status: 'Failed',
+        endedAt: now(),
+        failureReason: clipFailureReason(reason),
+      };
       await writeRecord(record);
       return record;
     };
@@ -524,7 +520,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       log.info(`Downloading ${items.length} objects into ${dataDir}`);
       await mapLimit(items, concurrency, (item) => withRetry(() => download(item), { sleep }));
     } catch (error) {
-      return fail(`ClientError: Data download failed: ${message(error)}`);
+      return fail(`ClientError: Data download failed: ${errorMessage(error)}`);
     }
     // stop() from another process while we downloaded: honour it instead of starting.
     const stopRequested = async () => (await readRecord(jobName))?.stopRequested === true;
@@ -537,7 +533,9 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       const started = await spawnEntrypoint(dir, jobName, image);
       record = { ...record, ...started };
     } catch (error) {
-      return fail(`AlgorithmError: could not start the training entrypoint: ${message(error)}`);
+      return fail(
+        `AlgorithmError: could not start the training entrypoint: ${errorMessage(error)}`,
+      );
     }
     if (await stopRequested()) {
       record = await requestStop(record); // it came while spawning: pass it on
@@ -610,7 +608,9 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       ended = {
         ...ended,
         status: 'Failed',
-        failureReason: clip(`ClientError: uploading the job's outputs failed: ${message(error)}`),
+        failureReason: clipFailureReason(
+          `ClientError: uploading the job's outputs failed: ${errorMessage(error)}`,
+        ),
       };
     }
     await writeRecord(ended);

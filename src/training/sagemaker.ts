@@ -8,6 +8,7 @@ import {
   type DescribeTrainingJobResponse,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { errorMessage, errorName } from '../errors.js';
 import {
   isTransientAwsError,
   realSleep,
@@ -39,16 +40,6 @@ export type CallRetry = Pick<RetryOptions, 'attempts' | 'baseMs' | 'capMs' | 'sl
 
 export function consoleUrl(region: string, jobName: string): string {
   return `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#/jobs/${jobName}`;
-}
-
-function errorName(error: unknown): string {
-  if (!error || typeof error !== 'object') return '';
-  const e = error as { name?: unknown; Code?: unknown };
-  return String(e.name ?? e.Code ?? '');
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** AWS answers a missing job with ValidationException "Requested resource not found"; moto says "Could not find". */

@@ -1,6 +1,7 @@
 // Pure helpers for reading a training job's status: which transitions are new since the last
 // poll, how to print them, and what a terminal state means. No I/O, no clock.
 import type { SecondaryStatusTransition } from '@aws-sdk/client-sagemaker';
+import { formatDuration } from '../format.js';
 import type { JobOutcome } from '../types.js';
 
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped']);
@@ -12,18 +13,6 @@ export function isTerminalStatus(status: string | undefined): boolean {
 /** A job that can still end on its own: attaching to it makes sense. */
 export function isActiveStatus(status: string | undefined): boolean {
   return status === 'InProgress' || status === 'Stopping';
-}
-
-/** "1h 02m 03s", "4m 05s", "12s". */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  if (h > 0) return `${h}h ${pad(m)}m ${pad(sec)}s`;
-  if (m > 0) return `${m}m ${pad(sec)}s`;
-  return `${sec}s`;
 }
 
 export interface TransitionEvent {
@@ -109,13 +98,13 @@ export function formatTransition(event: TransitionEvent): string {
   return `${when}${event.status}${text ? `: ${text}` : ''}`;
 }
 
-/** 1 − billable/training; undefined when not spot or not known. */
+/** 1 − billable/training in [0, 1]; undefined when not spot or either time is unknown. */
 export function spotSavings(
   outcome: Pick<JobOutcome, 'spot' | 'trainingSeconds' | 'billableSeconds'>,
 ): number | undefined {
   const { spot, trainingSeconds: t, billableSeconds: b } = outcome;
-  if (!spot || !t || b === undefined || t <= 0) return undefined;
-  return Math.max(0, 1 - b / t);
+  if (!spot || t === undefined || b === undefined || !(t > 0) || !(b >= 0)) return undefined;
+  return Math.min(1, Math.max(0, 1 - b / t));
 }
 
 /** One line for the log when polling ends. */
