@@ -5,7 +5,7 @@ import * as github from '@actions/github';
 import { createAwsClients } from './aws.js';
 import { errorMessage } from './errors.js';
 import { actionRoot } from './paths.js';
-import { ConfigError, readActionConfig } from './config.js';
+import { readActionConfig } from './config.js';
 import { runPipeline, type PipelineIO, type ReportInput } from './pipeline.js';
 import { commentMarker } from './report/comment.js';
 import { renderPipelineReport } from './report/render.js';
@@ -40,17 +40,24 @@ async function publishReport(config: Config, input: ReportInput): Promise<{ comm
     return {};
   }
   const [owner = '', repo = ''] = config.context.repository.split('/');
-  const octokit = github.getOctokit(config.githubToken);
-  const result = await upsertStickyComment(octokit, {
-    owner,
-    repo,
-    issueNumber: pr,
-    marker: commentMarker(),
-    body,
-    log: coreLog,
-  });
-  core.info(`PR comment: ${result.action}${result.url ? ` ${result.url}` : ''}`);
-  return result.url ? { commentUrl: result.url } : {};
+  try {
+    const result = await upsertStickyComment(github.getOctokit(config.githubToken), {
+      owner,
+      repo,
+      issueNumber: pr,
+      marker: commentMarker(),
+      body,
+      log: coreLog,
+    });
+    core.info(`PR comment: ${result.action}${result.url ? ` ${result.url}` : ''}`);
+    return result.url ? { commentUrl: result.url } : {};
+  } catch (error) {
+    // The verdict is the gate's; a GitHub API outage must not turn a good model into a red build.
+    core.warning(
+      `The PR comment could not be posted (${errorMessage(error)}); the job summary has the report.`,
+    );
+    return {};
+  }
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -87,7 +94,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const result = await runPipeline(config, stages, io);
     if (result.failure) core.setFailed(result.failure);
   } catch (error) {
-    if (error instanceof ConfigError) core.setFailed(error.message);
-    else core.setFailed(errorMessage(error));
+    // ConfigError, DatasetInvalidError, AWS errors: their messages already say what and where.
+    core.setFailed(errorMessage(error));
   }
 }

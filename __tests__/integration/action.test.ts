@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createS3Client } from '../../src/aws.js';
 import { runContextFromEnv } from '../../src/context.js';
 import { deriveJobName } from '../../src/jobname.js';
-import { basicDataset, removeDir, tempDir, writeTree } from '../dataset/fixtures.js';
+import { basicDataset, png, removeDir, tempDir, writeTree } from '../dataset/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { makeOutputArchive, METRICS_JSON, RESULTS_CSV } from '../metrics/archive.js';
 import { ISSUE, OWNER, REPO, startGitHubStandIn, type StandIn } from '../report/github-standin.js';
@@ -203,6 +203,31 @@ describe('pull_request: train, gate and sticky comment', () => {
   });
 });
 
+describe('GitHub API trouble', () => {
+  it('a failing comments API is a warning: the gate decides the verdict', async () => {
+    const payload = prPayload();
+    const ref = `refs/pull/${ISSUE}/merge`;
+    const job = jobNameFor('pull_request', ref, payload, '7003');
+    await placeJobOutput(job, outputArchive({ map50: 0.9 }));
+    github.failIssue.set(ISSUE, 500);
+    try {
+      const run = await runAction({
+        entry: 'index.js',
+        event: 'pull_request',
+        payload,
+        env: { ...runnerEnv('pull_request', ref), GITHUB_RUN_ID: '7003' },
+        inputs: baseInputs,
+      });
+      expect(run.code).toBe(0);
+      expect(run.outputs.passed).toBe('true');
+      expect(run.stdout).toMatch(/::warning::The PR comment could not be posted/);
+      expect(run.summary).toContain(job);
+    } finally {
+      github.failIssue.delete(ISSUE);
+    }
+  });
+});
+
 describe('other triggers', () => {
   it('a fork PR with a read-only token gets the summary and a warning, not a failure', async () => {
     const payload = prPayload(true);
@@ -380,6 +405,57 @@ describe('local dataset: validate and sync a snapshot before training', () => {
     const keys = (listed.Contents ?? []).map((o) => o.Key);
     expect(keys).toContain(`yolo-training/datasets/snapshots/${run.outputs.snapshot}.json`);
     expect(run.summary).toContain(String(run.outputs.snapshot).slice(0, 12));
+  });
+
+  it('a PR comment shows what changed against the base branch snapshot', async () => {
+    // A nightly run on main records main's snapshot; then a PR adds a box and an image.
+    const base: Record<string, string> = {
+      ...baseInputs,
+      dataset: dir,
+      'job-name': 'floorplans-base-1',
+    };
+    delete base['dataset-s3-uri'];
+    await placeJobOutput('floorplans-base-1', outputArchive({ map50: 0.9 }));
+    const nightly = await runAction({
+      entry: 'index.js',
+      event: 'schedule',
+      payload: { schedule: '0 3 * * *' },
+      env: runnerEnv('schedule', 'refs/heads/main'),
+      inputs: base,
+    });
+    expect(nightly.code).toBe(0);
+    const head = await tempDir('action-pr-ds-');
+    try {
+      await writeTree(head, {
+        ...basicDataset(),
+        'labels/val/v1.txt': '0 0.5 0.5 0.5 0.5\n0 0.2 0.2 0.1 0.1\n',
+        'images/val/v3.png': png(24, 24, 9),
+        'labels/val/v3.txt': '1 0.5 0.5 0.3 0.3\n',
+      });
+      const payload = prPayload();
+      const ref = `refs/pull/${ISSUE}/merge`;
+      const inputs: Record<string, string> = {
+        ...baseInputs,
+        dataset: head,
+        'job-name': 'floorplans-pr-diff-1',
+      };
+      delete inputs['dataset-s3-uri'];
+      await placeJobOutput('floorplans-pr-diff-1', outputArchive({ map50: 0.9 }));
+      const run = await runAction({
+        entry: 'index.js',
+        event: 'pull_request',
+        payload,
+        env: runnerEnv('pull_request', ref),
+        inputs,
+      });
+      expect(run.stdout).not.toContain('::error::');
+      expect(run.code).toBe(0);
+      expect(run.summary).toMatch(/2 added, 0 removed, 1 changed files against base snapshot/);
+      expect(run.summary).toMatch(/room[^\n]*4[^\n]*5/);
+      expect(run.summary).toMatch(/door[^\n]*2[^\n]*3/);
+    } finally {
+      await removeDir(head);
+    }
   });
 
   it('a dataset with label errors fails with annotations and uploads nothing', async () => {
