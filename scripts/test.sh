@@ -14,6 +14,7 @@ npm run -s typecheck
 npm run -s lint
 npm run -s format:check
 .venv/bin/ruff check training-container scripts
+.venv/bin/hadolint training-container/Dockerfile
 .venv/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows
 
 echo "== dist/ matches the sources"

@@ -61,7 +61,9 @@ const IMAGE_REFERENCE =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 // S3's "safe" key characters; anything else needs URL-encoding somewhere along the way.
 const PREFIX_CHARS = /^[A-Za-z0-9!_.*'()/-]+$/;
-const WEIGHTS = /^(?:https:\/\/\S+|[A-Za-z0-9._/-]+)\.pt$/;
+// What the image build can bake: ultralytics release file names, space- or comma-separated
+// (training-container/bake_assets.py applies the same rule).
+const WEIGHTS = /^[A-Za-z0-9._-]+\.pt(?:[\s,]+[A-Za-z0-9._-]+\.pt)*$/;
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const INTEGER = /^\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -262,7 +264,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
       fail(
         'pretrained-weights',
         pretrainedWeights,
-        'must be a .pt weights file name, path or https URL (e.g. yolov8m.pt)',
+        'must be .pt weights file names, separated by spaces or commas (e.g. yolov8m.pt)',
       );
     }
   }
@@ -400,6 +402,12 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   };
   if (datasetS3Uri !== undefined) config.datasetS3Uri = datasetS3Uri;
   if (imageUri !== undefined) config.imageUri = imageUri;
+  // A job on `model: yolov8m.pt` needs those weights in the image (jobs may have no network):
+  // bake the model's own weights unless the user chose what to bake.
+  const model = hyperparameters.model;
+  if (pretrainedWeights === undefined && typeof model === 'string' && WEIGHTS.test(model)) {
+    pretrainedWeights = model;
+  }
   if (pretrainedWeights !== undefined) config.pretrainedWeights = pretrainedWeights;
   if (maxWaitSeconds !== undefined) config.maxWaitSeconds = maxWaitSeconds;
   if (githubToken !== undefined) config.githubToken = githubToken;

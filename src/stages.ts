@@ -5,7 +5,7 @@ import type { AwsClients } from './aws.js';
 import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
 import { loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
 import { describeDiff, diffSnapshots } from './dataset/diff.js';
-import { progressLogger } from './dataset/progress.js';
+import { hashProgressLogger, progressLogger } from './dataset/progress.js';
 import {
   datasetStats,
   formatValidationSummary,
@@ -109,7 +109,9 @@ export function createStages(config: Config, deps: StageDeps): Stages {
     },
 
     async prepareDataset(cfg) {
-      const snapshot = await buildSnapshot(cfg.dataset);
+      const snapshot = await buildSnapshot(cfg.dataset, {
+        onProgress: hashProgressLogger((line) => log.info(line)),
+      });
       const stats = inspection ? datasetStats(inspection.report) : undefined;
       const result = await syncSnapshot(deps.clients.s3, {
         bucket: cfg.bucket,

@@ -55,7 +55,8 @@ describe('readConfig defaults', () => {
     });
     expect(config.datasetS3Uri).toBeUndefined();
     expect(config.imageUri).toBeUndefined();
-    expect(config.pretrainedWeights).toBeUndefined();
+    // The default model's weights are baked so a job without network can load them.
+    expect(config.pretrainedWeights).toBe('yolov8m.pt');
     expect(config.githubToken).toBeUndefined();
   });
 
@@ -428,7 +429,14 @@ describe('readConfig rules', () => {
       { 'pretrained-weights': 'yolov8m.onnx' },
       'pretrained-weights',
       'yolov8m.onnx',
-      'must be a .pt weights file',
+      'must be .pt weights file names',
+    ],
+    [
+      'weights given as a URL (the image build bakes release names only)',
+      { 'pretrained-weights': 'https://example.com/w/best.pt' },
+      'pretrained-weights',
+      'https://example.com/w/best.pt',
+      'must be .pt weights file names',
     ],
     ['push not a boolean', { push: 'yes' }, 'push', 'yes', 'must be true or false'],
     [
@@ -771,5 +779,37 @@ describe('input readers', () => {
     expect(config.region).toBe('us-west-2');
     expect(config.jobName).toBe('floorplans-dispatch-42-fffffff');
     expect(config.containerContext).toBe(path.join('/action', 'training-container'));
+  });
+});
+
+describe('pretrained weights for the image build', () => {
+  const read = (inputs: Record<string, string>) =>
+    readConfig((name) => inputs[name] ?? '', {
+      context: {
+        repository: 'acme/floorplans',
+        eventName: 'pull_request',
+        ref: 'refs/pull/1/merge',
+        sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
+        runId: '1',
+        runAttempt: '1',
+        serverUrl: 'https://github.com',
+        prNumber: 1,
+        isForkPullRequest: false,
+      },
+      env: { AWS_REGION: 'us-east-1' },
+      actionRoot: '/action',
+    });
+  const base = { role: 'arn:aws:iam::123456789012:role/R', bucket: 'my-bucket' };
+
+  it('bake the .pt model the job trains from, unless pretrained-weights says otherwise', () => {
+    expect(read({ ...base, model: 'yolov8s.pt' }).pretrainedWeights).toBe('yolov8s.pt');
+    expect(
+      read({ ...base, model: 'yolov8s.pt', 'pretrained-weights': 'yolov8s.pt yolov8n.pt' })
+        .pretrainedWeights,
+    ).toBe('yolov8s.pt yolov8n.pt');
+  });
+
+  it('bake nothing for a model trained from a yaml', () => {
+    expect(read({ ...base, model: 'yolov8n.yaml' }).pretrainedWeights).toBeUndefined();
   });
 });

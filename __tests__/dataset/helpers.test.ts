@@ -4,7 +4,7 @@ import { mapLimit } from '../../src/dataset/concurrency.js';
 import { describeDiff, diffSnapshots } from '../../src/dataset/diff.js';
 import { judgeImage, readImageHeader } from '../../src/dataset/images.js';
 import { checkBucketName, datasetKeys, normalizePrefix } from '../../src/dataset/keys.js';
-import { formatProgress, progressLogger } from '../../src/dataset/progress.js';
+import { formatProgress, hashProgressLogger, progressLogger } from '../../src/dataset/progress.js';
 import type { SnapshotDocument } from '../../src/dataset/snapshot.js';
 import { ContentChangedError, isRetryableUploadError } from '../../src/dataset/sync.js';
 import { withRetry } from '../../src/retry.js';
@@ -113,6 +113,28 @@ describe('progress', () => {
       'uploaded 0/5 files',
       'uploaded 2/5 files',
       'uploaded 5/5 files',
+    ]);
+  });
+
+  it('reports hashing progress with rate and ETA, throttled, always at the end', () => {
+    const lines: string[] = [];
+    let t = 0;
+    const log = hashProgressLogger(
+      (l) => lines.push(l),
+      5000,
+      () => t,
+    );
+    t = 1000;
+    log(100, 1000); // inside the interval: quiet
+    t = 5000;
+    log(500, 1000);
+    t = 6000;
+    log(600, 1000);
+    t = 10000;
+    log(1000, 1000);
+    expect(lines).toEqual([
+      'hashed 500/1000 files, 100/s, ETA 5s',
+      'hashed 1000/1000 files, 100/s, ETA 0s',
     ]);
   });
 });

@@ -7,7 +7,7 @@ import { CommanderError, type Command } from 'commander';
 import { createS3Client } from '../aws.js';
 import { recordBranchSnapshot } from '../dataset/branches.js';
 import { checkBucketName, normalizePrefix } from '../dataset/keys.js';
-import { progressLogger } from '../dataset/progress.js';
+import { hashProgressLogger, progressLogger } from '../dataset/progress.js';
 import { datasetStats, formatFindings, formatValidationSummary } from '../dataset/report.js';
 import { buildSnapshot } from '../dataset/snapshot.js';
 import { formatSyncTable, syncSnapshot } from '../dataset/sync.js';
@@ -137,7 +137,9 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         }
         if (!opts.json) stdout(formatValidationSummary(report));
 
-        const snapshot = await buildSnapshot(path.resolve(cwd, opts.dataset));
+        const snapshot = await buildSnapshot(path.resolve(cwd, opts.dataset), {
+          onProgress: hashProgressLogger(stderr),
+        });
         const s3 = createS3(region, env);
         const result = await syncSnapshot(s3, {
           bucket,

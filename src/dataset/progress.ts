@@ -32,3 +32,22 @@ export function progressLogger(
     log(formatProgress(p));
   };
 }
+
+/** For hashing (no byte counts known up front): `hashed 1200/4701 files, 410/s, ETA 8.5s`, throttled. */
+export function hashProgressLogger(
+  log: (line: string) => void,
+  intervalMs = 5000,
+  now: () => number = Date.now,
+): (done: number, total: number) => void {
+  const started = now();
+  let last = started;
+  return (done, total) => {
+    const t = now();
+    if (done < total && t - last < intervalMs) return;
+    last = t;
+    const seconds = (t - started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const eta = rate > 0 ? formatDuration((total - done) / rate) : '?';
+    log(`hashed ${done}/${total} files, ${Math.round(rate)}/s, ETA ${eta}`);
+  };
+}
