@@ -100,3 +100,30 @@ describe('iam/workflow-role-policy.json', () => {
     expect(pass?.Condition?.StringEquals?.['iam:PassedToService']).toBe('sagemaker.amazonaws.com');
   });
 });
+
+describe('iam/sagemaker-execution-role-policy.json', () => {
+  const policy = JSON.parse(readFileSync('iam/sagemaker-execution-role-policy.json', 'utf8')) as {
+    Statement: { Action: string | string[]; Resource: string | string[]; Condition?: unknown }[];
+  };
+  const actions = (s: { Action: string | string[] }) =>
+    Array.isArray(s.Action) ? s.Action : [s.Action];
+  const resources = (s: { Resource: string | string[] }) =>
+    Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+
+  it('grants a wildcard resource only where AWS has no narrower one, and then with a condition', () => {
+    for (const statement of policy.Statement) {
+      if (!resources(statement).includes('*')) continue;
+      const unconditioned = actions(statement).filter((a) => a !== 'ecr:GetAuthorizationToken');
+      if (unconditioned.length > 0) expect(statement.Condition).toBeDefined();
+    }
+  });
+
+  it('reads datasets, writes only outputs and checkpoints', () => {
+    const writes = policy.Statement.filter((s) =>
+      actions(s).some((a) => /s3:(Put|Delete)Object/.test(a)),
+    );
+    for (const s of writes) {
+      for (const r of resources(s)) expect(r).toMatch(/\/yolo-training\/(output|checkpoints)\/\*$/);
+    }
+  });
+});

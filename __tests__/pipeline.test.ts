@@ -129,11 +129,12 @@ describe('runPipeline', () => {
     expect(f.outputs['model-uri']).toBeUndefined();
   });
 
-  it('a timed-out wait leaves the job marked running and says so', async () => {
+  it('a timed-out wait says so and leaves the job running (no stop on cleanup)', async () => {
     const f = fakes(outcome({ status: 'InProgress', timedOut: true }));
     const result = await runPipeline(config, f.stages, f.io);
     expect(result.failure).toMatch(/Gave up waiting .* may still be running/);
-    expect(f.jobStates.at(-1)).toEqual(['job-1', false]);
+    // The post step must leave it running: the action stopped waiting, not the job.
+    expect(f.jobStates.at(-1)).toEqual(['job-1', true]);
   });
 
   it('wait: false starts the job and returns without gating', async () => {

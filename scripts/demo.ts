@@ -60,6 +60,9 @@ async function main(): Promise<number> {
       ...moto.env,
       YOLO_OFFLINE: 'true',
       RUNNER_TEMP: path.join(demoDir, 'runner'),
+      // The demo always trains in .venv: with a Docker daemon, the local backend would first build
+      // the CUDA training image (gigabytes, minutes). A socket that does not exist turns that off.
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
     };
     await createS3Client({ region: 'us-east-1', env }).send(
       new CreateBucketCommand({ Bucket: bucket }),

@@ -153,15 +153,18 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'patience',
-    description: 'Epochs without improvement before early stopping (ultralytics `patience`).',
+    description:
+      "Epochs without improvement before early stopping (ultralytics `patience`). Default: ultralytics' own (100).",
   },
   {
     name: 'workers',
-    description: 'Data loader workers (ultralytics `workers`).',
+    description:
+      "Data loader workers (ultralytics `workers`). Default: per device, the instance's CPUs less one, at most 8.",
   },
   {
     name: 'lr0',
-    description: 'Initial learning rate (ultralytics `lr0`).',
+    description:
+      "Initial learning rate (ultralytics `lr0`). Default: ultralytics' own (0.01, or chosen by optimizer auto).",
   },
   {
     name: 'hyperparameters',

@@ -114,7 +114,9 @@ export async function runPipeline(
   const outcome =
     launch.alreadyEnded ??
     (await io.group('Training job: wait', () => stages.training.wait(launch.jobName)));
-  io.jobState(launch.jobName, !outcome.timedOut);
+  // Done waiting either way: after a timeout the job is left running on purpose (wait-timeout
+  // says so), so the post step must not stop it.
+  io.jobState(launch.jobName, true);
 
   if (outcome.status !== 'Completed' || outcome.timedOut) {
     setOutputs(io, metricsOutputs(NO_METRICS, NO_GATE, outcome));

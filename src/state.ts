@@ -3,7 +3,7 @@
 export interface JobState {
   jobName: string;
   region: string;
-  /** True once main saw the job reach a terminal status: nothing to cancel then. */
+  /** True once main stopped waiting (the job ended, or wait-timeout passed): nothing to cancel then. */
   ended: boolean;
   /** The run waits for the job; a detached run (wait: false) leaves its job alone on cancel. */
   wait: boolean;

@@ -9,7 +9,10 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { existsSync, readFileSync } from 'node:fs';
-import { createS3Client } from '../../src/aws.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { createAwsClients, createS3Client } from '../../src/aws.js';
 import { runContextFromEnv } from '../../src/context.js';
 import { deriveJobName } from '../../src/jobname.js';
 import { basicDataset, png, removeDir, tempDir, writeTree } from '../dataset/fixtures.js';
@@ -113,6 +116,10 @@ function outputArchive(overrides: Record<string, unknown> = {}): Buffer {
     'metrics.json': JSON.stringify({ ...METRICS_JSON, ...overrides }),
     'results.csv': RESULTS_CSV,
   });
+}
+
+function sagemakerClient() {
+  return createAwsClients({ region: 'us-east-1', env: moto.env }).sagemaker;
 }
 
 async function placeJobOutput(jobName: string, archive: Buffer): Promise<void> {
@@ -243,7 +250,9 @@ describe('other triggers', () => {
       inputs: { ...baseInputs, 'github-token': 'fork-token' },
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/::warning::/);
+    expect(run.stdout).toMatch(
+      /::warning::Could not comment on acme\/floorplans#12 \(.*403.*\)\. The token is read-only here/,
+    );
     expect(run.summary).toContain('Completed');
     expect(github.comments.length).toBe(before);
   });
@@ -276,6 +285,16 @@ describe('other triggers', () => {
     expect(run.outputs.passed).toBe('true');
     expect(run.summary).toContain(job);
     expect(github.requests.length).toBe(requestsBefore);
+    // The dispatch inputs reached the job, as strings keyed by ultralytics' names.
+    const created = await sagemakerClient().send(
+      new DescribeTrainingJobCommand({ TrainingJobName: job }),
+    );
+    expect(created.HyperParameters).toMatchObject({
+      model: 'yolov8s.pt',
+      epochs: '5',
+      batch: '8',
+      imgsz: '320',
+    });
   });
 
   it('schedule: the runner payload is {"schedule": cron}', async () => {
@@ -316,26 +335,86 @@ describe('input errors and cleanup', () => {
     expect(run.outputs).toEqual({});
   });
 
-  it('the post step stops a job that main waited for and that never ended; failures are warnings', async () => {
-    const run = await runAction({
-      entry: 'post.js',
-      event: 'pull_request',
-      payload: prPayload(),
-      env: runnerEnv('pull_request', 'refs/pull/12/merge'),
-      inputs: baseInputs,
-      state: {
-        job: JSON.stringify({
-          jobName: 'still-running-job',
-          region: 'us-east-1',
-          ended: false,
-          wait: true,
-          backend: 'sagemaker',
-        }),
-      },
+  /** A recording stand-in for the SageMaker endpoint (moto does not implement StopTrainingJob). */
+  async function withSageMaker(
+    status: number,
+    reply: object,
+    fn: (endpoint: string, calls: { target: string; body: string }[]) => Promise<void>,
+  ): Promise<void> {
+    const calls: { target: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        calls.push({ target: String(req.headers['x-amz-target']), body });
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(reply));
+      });
     });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/still-running-job/);
-    expect(run.stdout).not.toMatch(/::error::/);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  const runningState = {
+    job: JSON.stringify({
+      jobName: 'running-job',
+      region: 'us-east-1',
+      ended: false,
+      wait: true,
+      backend: 'sagemaker',
+    }),
+  };
+
+  it('the post step stops a job that main waited for and that never ended', async () => {
+    await withSageMaker(200, {}, async (endpoint, calls) => {
+      const run = await runAction({
+        entry: 'post.js',
+        event: 'pull_request',
+        payload: prPayload(),
+        env: {
+          ...runnerEnv('pull_request', 'refs/pull/12/merge'),
+          AWS_ENDPOINT_URL_SAGEMAKER: endpoint,
+        },
+        inputs: baseInputs,
+        state: runningState,
+      });
+      expect(run.code).toBe(0);
+      expect(calls).toEqual([
+        {
+          target: 'SageMaker.StopTrainingJob',
+          body: JSON.stringify({ TrainingJobName: 'running-job' }),
+        },
+      ]);
+      expect(run.stdout).toMatch(/running-job/);
+    });
+  });
+
+  it('a failing stop in the post step is a warning, never a failure', async () => {
+    const denied = {
+      __type: 'AccessDeniedException',
+      message: 'not authorized to perform sagemaker:StopTrainingJob',
+    };
+    await withSageMaker(400, denied, async (endpoint, calls) => {
+      const run = await runAction({
+        entry: 'post.js',
+        event: 'pull_request',
+        payload: prPayload(),
+        env: {
+          ...runnerEnv('pull_request', 'refs/pull/12/merge'),
+          AWS_ENDPOINT_URL_SAGEMAKER: endpoint,
+        },
+        inputs: baseInputs,
+        state: runningState,
+      });
+      expect(run.code).toBe(0);
+      expect(calls.length).toBeGreaterThanOrEqual(1);
+      expect(run.stdout).toMatch(/::warning::.*running-job.*not authorized/);
+      expect(run.stdout).not.toMatch(/::error::/);
+    });
   });
 
   it('the post step leaves detached and finished jobs alone', async () => {

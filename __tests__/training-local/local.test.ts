@@ -283,6 +283,21 @@ describe('failures', () => {
     );
   });
 
+  it('a Python without ultralytics fails the job with how to set one up', async () => {
+    const { input } = await uploadSnapshot(s3, BUCKET, PREFIX, { 'data.yaml': 'x' });
+    // The real entrypoint (no override) with an interpreter that has no ultralytics: node.
+    const { b } = backend('ok', { python: process.execPath, entrypoint: undefined });
+    await b.launch(makeConfig({ jobName: 'no-ultralytics' }), IMAGE, {
+      ref: { uri: input.manifestUri },
+      input,
+    });
+    const outcome = await b.wait('no-ultralytics');
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.failureReason).toMatch(
+      /cannot import ultralytics and torch: run scripts\/setup-python\.sh/,
+    );
+  });
+
   it('missing data fails the job in Downloading, without starting the entrypoint', async () => {
     const { b } = backend('ok');
     const input = {

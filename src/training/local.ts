@@ -380,6 +380,21 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
     return { runtime: 'python', gpus: false };
   }
 
+  /** Fails early, and says how to fix it, when the Python found has no ultralytics. */
+  async function assertCanTrain(python: string): Promise<void> {
+    const ok = await new Promise<boolean>((resolve) =>
+      execFile(python, ['-c', 'import ultralytics, torch'], { timeout: 120_000 }, (error) =>
+        resolve(!error),
+      ),
+    );
+    if (!ok) {
+      throw new Error(
+        `${python} cannot import ultralytics and torch: run scripts/setup-python.sh in ${deps.actionRoot} ` +
+          '(creates .venv with the pinned packages), or start a Docker daemon so the image is used',
+      );
+    }
+  }
+
   function pythonBinary(): string {
     if (deps.python) return deps.python;
     const venv = path.join(deps.actionRoot, '.venv', 'bin', 'python');
@@ -417,6 +432,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
         deps.entrypoint ?? path.join(deps.actionRoot, 'training-container', 'train.py');
       if (!existsSync(entrypoint)) throw new Error(`training entrypoint not found: ${entrypoint}`);
       command = pythonBinary();
+      if (!deps.entrypoint) await assertCanTrain(command);
       args = [entrypoint, 'train'];
       env = {
         ...process.env,
