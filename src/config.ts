@@ -23,6 +23,11 @@ export interface ReadConfigOptions {
   env: NodeJS.ProcessEnv;
   /** Directory holding action.yml (and the default training-container/). */
   actionRoot: string;
+  /**
+   * What the config is for. 'train' (default) starts a job, so it needs a role; 'report' gates
+   * and reports a job that already ran, so a role is not required (one given is still checked).
+   */
+  purpose?: 'train' | 'report';
 }
 
 export class ConfigError extends Error {
@@ -94,7 +99,7 @@ export function readActionConfig(env: NodeJS.ProcessEnv, actionRoot: string): Co
 }
 
 export function readConfig(read: InputReader, options: ReadConfigOptions): Config {
-  const { context, env, actionRoot } = options;
+  const { context, env, actionRoot, purpose = 'train' } = options;
   const problems: string[] = [];
   const fail = (input: string, value: string, rule: string) => {
     problems.push(`${input}: ${JSON.stringify(value)} ${rule}`);
@@ -159,7 +164,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
 
   const role = get('role');
   if (role === '') {
-    if (!local) {
+    if (!local && purpose === 'train') {
       fail(
         'role',
         '',

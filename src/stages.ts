@@ -21,6 +21,7 @@ import { createLocalBackend } from './training/local.js';
 import { createSageMakerBackend } from './training/sagemaker-backend.js';
 import type { Log } from './training/sagemaker.js';
 import type { Config, SnapshotDiff } from './types.js';
+import { errorMessage } from './errors.js';
 
 export interface StageLog extends Log {
   annotate(annotation: Annotation): void;
@@ -59,12 +60,18 @@ async function baseBranchDiff(
 ): Promise<SnapshotDiff | undefined> {
   const branch = config.context.baseRef;
   if (!branch) return undefined;
-  const base = await loadBranchSnapshot(deps.clients.s3, {
-    bucket: config.bucket,
-    prefix: config.prefix,
-    branch,
-  });
-  return base ? diffSnapshots(base, head) : undefined;
+  try {
+    const base = await loadBranchSnapshot(deps.clients.s3, {
+      bucket: config.bucket,
+      prefix: config.prefix,
+      branch,
+    });
+    return base ? diffSnapshots(base, head) : undefined;
+  } catch (error) {
+    // The diff is information for the comment; a damaged pointer must not stop the training.
+    deps.log.warning(`No dataset diff against ${branch}: ${errorMessage(error)}`);
+    return undefined;
+  }
 }
 
 function branchOf(config: Config): string | undefined {

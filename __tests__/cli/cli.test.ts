@@ -222,6 +222,82 @@ describe('train on the emulator', () => {
     expect(text).toMatch(/recall .* < 0\.99/);
   });
 
+  describe('Ctrl-C', () => {
+    /** A backend with `stop`, a captured SIGINT handler and a stubbed exit. */
+    function interruptible(signalIn: 'launch' | 'wait' | 'describe') {
+      const base = fakeBackend(0.9);
+      const stopped: string[] = [];
+      const exits: number[] = [];
+      let exitsAtSignal: number[] = [];
+      let handler: (() => void) | undefined;
+      let exited: () => void = () => undefined;
+      const exitDone = new Promise<void>((resolve) => (exited = resolve));
+      let release: (outcome: JobOutcome) => void = () => undefined;
+      const signal = () => {
+        handler?.();
+        exitsAtSignal = [...exits];
+      };
+      const backend: TrainingBackend & { stop: (job: string) => Promise<void> } = {
+        ...base,
+        async launch(config, image, dataset) {
+          const result = await base.launch(config, image, dataset);
+          if (signalIn === 'launch') signal();
+          return result;
+        },
+        wait: (jobName) =>
+          new Promise<JobOutcome>((resolve) => {
+            release = resolve;
+            if (signalIn === 'wait') signal();
+            else void base.wait(jobName).then(resolve);
+          }),
+        async describe(jobName) {
+          if (signalIn === 'describe') signal();
+          return base.describe(jobName);
+        },
+        async stop(jobName) {
+          stopped.push(jobName);
+          release({ ...(await base.describe(jobName)), status: 'Stopped' });
+        },
+      };
+      const h = harness({
+        env: { ...moto.env },
+        clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
+        training: backend,
+        onSignal: (fn) => void (handler = fn),
+        exit: (code) => {
+          exits.push(code);
+          exited();
+        },
+      });
+      return { ...h, stopped, exits, exitDone, atSignal: () => exitsAtSignal };
+    }
+
+    it('while waiting stops the running job, then exits 130', async () => {
+      const t = interruptible('wait');
+      expect(await runCli(flags(), t.deps)).toBe(1); // the job ended Stopped: no gate
+      await t.exitDone;
+      expect(t.stopped).toEqual([expect.stringMatching(/^floorplans-cli-1700000000/)]);
+      expect(t.atSignal()).toEqual([]); // not before the stop was requested
+      expect(t.exits).toEqual([130]);
+      expect(t.err.join('\n')).toMatch(/Stopping floorplans-cli-1700000000/);
+    });
+
+    it('with no job running (validate, sync, build) exits 130 at once, stopping nothing', async () => {
+      const t = interruptible('launch');
+      await runCli(flags(), t.deps);
+      expect(t.atSignal()).toEqual([130]);
+      expect(t.stopped).toEqual([]);
+    });
+
+    it('with wait false exits 130 at once and leaves the job running', async () => {
+      const t = interruptible('describe');
+      await runCli([...flags(), '--wait', 'false'], t.deps);
+      expect(t.atSignal()).toEqual([130]);
+      expect(t.stopped).toEqual([]);
+      expect(t.err.join('\n')).toMatch(/keeps running: wait is false/);
+    });
+  });
+
   it('--skip-upload refuses a dataset whose snapshot is not in S3, uploading nothing', async () => {
     const other = await tempDir('cli-other-');
     try {

@@ -99,6 +99,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .requiredOption('--bucket <bucket>', 'S3 bucket')
     .option('--prefix <prefix>', 'key prefix in the bucket', 'yolo-training')
     .option('--region <region>', 'AWS region (default: AWS_REGION or AWS_DEFAULT_REGION)')
+    .option('--aws-region <region>', 'same as --region (the spelling of train and report)')
     .option('--concurrency <n>', 'uploads at once', '16')
     .option('--branch <name>', "record the snapshot as this branch's latest (for PR diffs)")
     .option('--json', 'print the validation report and the sync result as JSON')
@@ -109,6 +110,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         bucket: string;
         prefix: string;
         region?: string;
+        awsRegion?: string;
         concurrency: string;
         branch?: string;
         json?: boolean;
@@ -123,7 +125,10 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           throw new UsageError((error as Error).message);
         }
         const concurrency = positiveInt(opts.concurrency, '--concurrency');
-        const region = opts.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+        if (opts.region && opts.awsRegion && opts.region !== opts.awsRegion) {
+          throw new UsageError('--region and --aws-region disagree; give one of them');
+        }
+        const region = opts.region || opts.awsRegion || env.AWS_REGION || env.AWS_DEFAULT_REGION;
         if (!region) throw new UsageError('--region is required (or set AWS_REGION)');
         requireDataset(opts.dataset);
 

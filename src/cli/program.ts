@@ -1,6 +1,7 @@
 // `sagemaker-yolo`: the action's pipeline from a terminal. Flags are the action's inputs (one
 // catalogue, one validation) plus the old launcher's spellings. Exit codes: 0 passed, 1 gate failed
 // or error, 2 bad usage.
+import { getOctokit } from '@actions/github';
 import { Command, CommanderError, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { createAwsClients, type AwsClients } from '../aws.js';
@@ -13,6 +14,8 @@ import { INPUTS } from '../inputs.js';
 import { evaluateGate } from '../metrics/gate.js';
 import { readJobMetrics } from '../metrics/read.js';
 import { runPipeline, type Stages, type TrainingBackend } from '../pipeline.js';
+import { commentMarker } from '../report/comment.js';
+import { upsertStickyComment } from '../report/github.js';
 import { renderPipelineReport } from '../report/render.js';
 import { createStages } from '../stages.js';
 import { TrainingLogTailer } from '../training/logs.js';
@@ -35,12 +38,44 @@ export interface CliDeps {
   clients?: (config: { region: string }) => AwsClients;
   /** Replaces the training backend (tests). */
   training?: TrainingBackend;
+  /** Registers the Ctrl-C (SIGINT) handler of `train`. */
   onSignal?: (handler: () => void) => void;
+  /** Ends the process after Ctrl-C (default process.exit; tests stub it). */
+  exit?: (code: number) => void;
 }
 
 class UsageError extends Error {}
 
+interface RegionOptions {
+  region?: string;
+  awsRegion?: string;
+}
+
+/** status/stop/logs: `--region`, and `--aws-region` as train and report spell it. */
+function addRegionOptions(command: Command): Command {
+  return command
+    .option('--region <region>', 'AWS region (default: AWS_REGION or AWS_DEFAULT_REGION)')
+    .option('--aws-region <region>', 'same as --region (the spelling of train and report)');
+}
+
 const BOOLEAN_INPUTS = new Set(['spot', 'wait', 'push', 'comment']);
+
+/** Exit code after Ctrl-C: 128 + SIGINT, as shells report it. */
+const INTERRUPTED = 130;
+
+/** Descriptions that differ from the action's: what the flag does in a terminal. */
+const CLI_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  comment:
+    '`report --pr`: post (or update) the sticky PR comment; false prints it instead. `train` never posts: it prints the comment (and writes --comment-file)',
+};
+
+const GITHUB_TOKEN_HELP = `
+Environment:
+  AWS_REGION, AWS_DEFAULT_REGION  region when --aws-region is not given
+  GITHUB_TOKEN                    the action's github-token input. Deliberately not a flag (it would
+                                  end up in shell history): export it instead. Only \`report --pr\`
+                                  uses it, to post the sticky PR comment.
+  GITHUB_API_URL                  GitHub API base for \`report --pr\` (default https://api.github.com)`;
 
 /** The old launcher's `--model-size n` meant `yolov8n.pt`. */
 const MODEL_SIZES = ['n', 's', 'm', 'l', 'x'];
@@ -49,13 +84,12 @@ function addInputOptions(command: Command): Command {
   for (const spec of INPUTS) {
     if (spec.name === 'github-token') continue; // from GITHUB_TOKEN: never a flag (shell history)
     const defaultNote = spec.default ? ` (default: ${spec.default})` : '';
+    const description = `${CLI_DESCRIPTIONS[spec.name] ?? spec.description}${defaultNote}`;
     if (BOOLEAN_INPUTS.has(spec.name)) {
-      command.addOption(
-        new Option(`--${spec.name} [true|false]`, `${spec.description}${defaultNote}`),
-      );
+      command.addOption(new Option(`--${spec.name} [true|false]`, description));
       command.addOption(new Option(`--no-${spec.name}`, `same as --${spec.name} false`).hideHelp());
     } else {
-      command.addOption(new Option(`--${spec.name} <value>`, `${spec.description}${defaultNote}`));
+      command.addOption(new Option(`--${spec.name} <value>`, description));
     }
     for (const alias of spec.aliases ?? []) {
       const flag = BOOLEAN_INPUTS.has(spec.name) ? `--${alias} [true|false]` : `--${alias} <value>`;
@@ -74,6 +108,7 @@ function addInputOptions(command: Command): Command {
   );
   command.option('--comment-file <path>', 'also write the PR comment markdown to this file');
   command.option('--json', 'print the result as JSON on stdout');
+  command.addHelpText('after', GITHUB_TOKEN_HELP);
   return command;
 }
 
@@ -100,12 +135,71 @@ export function normalizeOptions(raw: Record<string, unknown>): Record<string, u
   return opts;
 }
 
-function readCliConfig(opts: Record<string, unknown>, deps: CliDeps): Config {
+function readCliConfig(
+  opts: Record<string, unknown>,
+  deps: CliDeps,
+  purpose: 'train' | 'report' = 'train',
+): Config {
   return readConfig(optionsInputReader(normalizeOptions(opts)), {
     context: deps.context ?? runContextFromGit(deps.cwd),
     env: deps.env,
     actionRoot: deps.actionRoot,
+    purpose,
   });
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`${flag} must be a whole number >= 1, got '${value}'`);
+  }
+  return n;
+}
+
+const REPOSITORY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+
+interface CommentTarget {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  token: string;
+  baseUrl: string;
+}
+
+/** Where `report --pr` posts (undefined: nowhere), checked before any AWS call. */
+function commentTarget(
+  opts: { pr?: unknown; repository?: unknown },
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): CommentTarget | undefined {
+  if (opts.repository !== undefined && opts.pr === undefined) {
+    throw new UsageError('--repository is only used with --pr');
+  }
+  if (opts.pr === undefined) return undefined;
+  const issueNumber = positiveInt(String(opts.pr), '--pr');
+  const given = typeof opts.repository === 'string' ? opts.repository.trim() : undefined;
+  const repository = given ?? config.context.repository;
+  const m = REPOSITORY.exec(repository);
+  if (!m || (given === undefined && repository.startsWith('local/'))) {
+    throw new UsageError(
+      given !== undefined
+        ? `--repository must be owner/name, got '${given}'`
+        : 'no GitHub repository for --pr: the git remote "origin" is not on GitHub; give --repository owner/name',
+    );
+  }
+  if (!config.comment) return undefined; // --comment false: print the comment instead
+  if (!config.githubToken) {
+    throw new UsageError(
+      '--pr needs GITHUB_TOKEN in the environment (a token allowed to write pull request comments)',
+    );
+  }
+  return {
+    owner: m[1] as string,
+    repo: m[2] as string,
+    issueNumber,
+    token: config.githubToken,
+    baseUrl: (env.GITHUB_API_URL?.trim() || 'https://api.github.com').replace(/\/+$/, ''),
+  };
 }
 
 /** --skip-upload: hash locally, upload nothing, and insist the snapshot is already complete in S3. */
@@ -139,8 +233,17 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   const makeClients =
     deps.clients ??
     ((c: { region: string }) => createAwsClients({ region: c.region, env: deps.env }));
-  const regionOf = (opts: { region?: string }) => {
-    const region = opts.region ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION;
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  const regionOf = (opts: RegionOptions) => {
+    if (
+      opts.region !== undefined &&
+      opts.awsRegion !== undefined &&
+      opts.region !== opts.awsRegion
+    ) {
+      throw new UsageError('--region and --aws-region disagree; give one of them');
+    }
+    const region =
+      opts.region ?? opts.awsRegion ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('--region (or AWS_REGION) is required');
     return region;
   };
@@ -186,18 +289,28 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       });
       const stages = opts.skipUpload ? skipUploadStages(stages0, clients) : stages0;
 
-      // Ctrl-C while waiting stops the job (SageMaker or local) instead of leaving it to bill on.
+      // Ctrl-C while waiting stops the job (SageMaker or local) instead of leaving it to bill on;
+      // at any other moment (validate, sync, build, metrics) it ends the run at once.
       let running: string | undefined;
+      let stopping = false;
       deps.onSignal?.(() => {
-        if (!running || !config.wait) return;
-        sinks.err(`\nStopping ${running}...`);
+        if (!running || !config.wait || stopping) {
+          const left = running && !stopping ? ` (${running} keeps running: wait is false)` : '';
+          sinks.err(`\nInterrupted${left}.`);
+          exit(INTERRUPTED);
+          return;
+        }
+        stopping = true;
+        sinks.err(`\nStopping ${running}... (Ctrl-C again to leave it running)`);
         const backend = stages.training as TrainingBackend & {
           stop?: (job: string) => Promise<unknown>;
         };
         const stop = backend.stop
           ? backend.stop(running)
           : stopTrainingJob(clients.sagemaker, running, log).then((r) => sinks.err(r.message));
-        void stop.finally(() => process.exit(130));
+        void stop
+          .catch((error: unknown) => sinks.err(`error: ${errorMessage(error)}`))
+          .finally(() => exit(INTERRUPTED));
       });
 
       const outputs: Record<string, string> = {};
@@ -219,15 +332,26 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
     }),
   );
 
-  registerDatasetCommands(program, { setExitCode: (code) => void (exitCode = code) });
+  registerDatasetCommands(program, {
+    setExitCode: (code) => void (exitCode = code),
+    stdout,
+    stderr: sinks.err,
+    env: deps.env,
+    cwd: deps.cwd,
+    // Their usage errors are thrown as CommanderErrors, which runCli turns into exit codes.
+    exit: () => undefined,
+  });
 
-  program
-    .command('status <job>')
-    .description('show a SageMaker training job: status, secondary status, times, final metrics')
-    .option('--region <region>', 'AWS region (default: AWS_REGION)')
+  addRegionOptions(
+    program
+      .command('status <job>')
+      .description(
+        'show a SageMaker training job: status, secondary status, times, final metrics (exit 1 when Failed)',
+      ),
+  )
     .option('--json', 'print the job outcome as JSON')
     .action(
-      guarded(async (job: string, opts: { region?: string; json?: boolean }) => {
+      guarded(async (job: string, opts: RegionOptions & { json?: boolean }) => {
         const region = regionOf(opts);
         const { sagemaker } = makeClients({ region });
         const outcome = describeToOutcome(
@@ -240,46 +364,57 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       }),
     );
 
-  program
-    .command('stop <job>')
-    .description('stop a running SageMaker training job (it saves its checkpoint first)')
-    .option('--region <region>', 'AWS region (default: AWS_REGION)')
-    .action(
-      guarded(async (job: string, opts: { region?: string }) => {
-        const { sagemaker } = makeClients({ region: regionOf(opts) });
-        const result = await stopTrainingJob(sagemaker, job, log);
-        sinks.out(result.message);
-        return result.action === 'failed' || result.action === 'not-found' ? 1 : 0;
-      }),
-    );
+  addRegionOptions(
+    program
+      .command('stop <job>')
+      .description(
+        'stop a running SageMaker training job (it saves its checkpoint first; exit 1 when not found)',
+      ),
+  ).action(
+    guarded(async (job: string, opts: RegionOptions) => {
+      const { sagemaker } = makeClients({ region: regionOf(opts) });
+      const result = await stopTrainingJob(sagemaker, job, log);
+      sinks.out(result.message);
+      return result.action === 'failed' || result.action === 'not-found' ? 1 : 0;
+    }),
+  );
 
-  program
-    .command('logs <job>')
-    .description("print a training job's CloudWatch log")
-    .option('--region <region>', 'AWS region (default: AWS_REGION)')
-    .action(
-      guarded(async (job: string, opts: { region?: string }) => {
-        const { logs } = makeClients({ region: regionOf(opts) });
-        const tailer = new TrainingLogTailer(logs, job, {
-          write: (line) => stdout(line),
-          maxPagesPerStream: 1000,
-        });
-        const lines = await tailer.poll();
-        if (lines === 0)
-          sinks.err(`no log lines for ${job} yet (streams appear once the container starts)`);
-        return 0;
-      }),
-    );
+  addRegionOptions(
+    program.command('logs <job>').description("print a training job's CloudWatch log"),
+  ).action(
+    guarded(async (job: string, opts: RegionOptions) => {
+      const { logs } = makeClients({ region: regionOf(opts) });
+      const tailer = new TrainingLogTailer(logs, job, {
+        write: (line) => stdout(line),
+        maxPagesPerStream: 1000,
+      });
+      const lines = await tailer.poll();
+      if (lines === 0)
+        sinks.err(`no log lines for ${job} yet (streams appear once the container starts)`);
+      return 0;
+    }),
+  );
 
   addInputOptions(
     program
       .command('report <job>')
       .description(
-        'gate and render the report for a job that already ended (takes the same flags as train)',
+        'gate and render the report for a job that already ended (the flags of train; no --role needed). Exit 0 passed, 1 gate failed or the job did not complete',
+      )
+      .option(
+        '--pr <number>',
+        'post (or update) the sticky comment on this pull request, with GITHUB_TOKEN from the environment',
+      )
+      .option(
+        '--repository <owner/name>',
+        'the GitHub repository of --pr (default: from the git remote "origin")',
       ),
   ).action(
     guarded(async (job: string, opts: Record<string, unknown>) => {
-      const config = readCliConfig({ ...opts, jobName: job }, deps);
+      const { pr, repository, ...inputs } = opts;
+      const config = readCliConfig({ ...inputs, jobName: job }, deps, 'report');
+      const target = commentTarget({ pr, repository }, config, deps.env);
+      if (target) config.context = { ...config.context, prNumber: target.issueNumber };
       const clients = makeClients(config);
       const outcome = describeToOutcome(
         await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
@@ -302,9 +437,36 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         image: { imageUri: config.imageUri ?? '', built: false, tag: '' },
       });
       if (typeof opts.commentFile === 'string') await writeFile(opts.commentFile, comment);
-      if (opts.json) stdout(JSON.stringify({ passed: gate.passed, gate, metrics }, null, 2));
+
+      let posted: { action: string; url?: string } | undefined;
+      if (target) {
+        posted = await upsertStickyComment(getOctokit(target.token, { baseUrl: target.baseUrl }), {
+          owner: target.owner,
+          repo: target.repo,
+          issueNumber: target.issueNumber,
+          marker: commentMarker(),
+          body: comment,
+          log,
+        });
+        if (posted.action === 'skipped') {
+          sinks.err(
+            `error: the comment was not posted on ${target.owner}/${target.repo}#${target.issueNumber}`,
+          );
+        }
+      }
+      const commentFailed = posted?.action === 'skipped';
+
+      if (opts.json) {
+        stdout(
+          JSON.stringify(
+            { passed: gate.passed, gate, metrics, ...(posted ? { comment: posted } : {}) },
+            null,
+            2,
+          ),
+        );
+      } else if (posted && !commentFailed) sinks.out(gate.message);
       else sinks.out(`${comment}\n\n${gate.message}`);
-      return gate.passed ? 0 : 1;
+      return gate.passed && !commentFailed ? 0 : 1;
     }),
   );
 
