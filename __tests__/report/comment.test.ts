@@ -424,7 +424,10 @@ describe('helpers', () => {
 
   it('draws sparklines over finite values and downsamples long series', () => {
     expect(sparkline([0, 1])).toBe('▁█');
-    expect(sparkline([0.5, 0.5, 0.5])).toBe('███');
+    // Flat series sit at their value on 0..1: all zeros is the lowest bar, not the highest.
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
+    expect(sparkline([1, 1])).toBe('██');
+    expect(sparkline([0.5, 0.5, 0.5])).toMatch(/^([▃▄▅])\1\1$/);
     expect(sparkline([Number.NaN, 0.2])).toBe('');
     expect(
       sparkline(

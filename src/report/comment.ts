@@ -156,8 +156,9 @@ export function sparkline(values: number[], width = 60): string {
   return points
     .map((v) => {
       if (!Number.isFinite(v)) return ' ';
-      const idx =
-        hi === lo ? SPARK.length - 1 : Math.round(((v - lo) / (hi - lo)) * (SPARK.length - 1));
+      // A flat series has no range to scale to: place it by its value on the metrics' 0..1 scale.
+      const level = hi === lo ? Math.min(1, Math.max(0, v)) : (v - lo) / (hi - lo);
+      const idx = Math.round(level * (SPARK.length - 1));
       return SPARK[idx];
     })
     .join('');
