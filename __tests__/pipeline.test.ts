@@ -9,6 +9,8 @@ const config = {
   thresholds: [{ metric: 'map50', min: 0.85, input: 'map50-threshold' }],
   dataset: 'data/processed',
   region: 'us-east-1',
+  trainForkPullRequests: false,
+  context: { isForkPullRequest: false },
 } as unknown as Config;
 
 function outcome(over: Partial<JobOutcome> = {}): JobOutcome {
@@ -66,7 +68,7 @@ function fakes(
   const io: PipelineIO = {
     group: (_name, fn) => fn(),
     info: () => undefined,
-    notice: (m) => void calls.push(`notice:${m.slice(0, 20).trim()}`),
+    notice: (m) => void calls.push(`notice:${m.split(':')[0]}`),
     setOutput: (name, value) => void (outputs[name] = value),
     jobState: (job, ended) => void jobStates.push([job, ended]),
   };
@@ -137,6 +139,19 @@ describe('runPipeline', () => {
     expect(f.jobStates.at(-1)).toEqual(['job-1', true]);
   });
 
+  it("a fork's pull request only validates, unless fork-pull-requests is train", async () => {
+    const fork = { ...config, context: { isForkPullRequest: true } } as unknown as Config;
+    const f = fakes(outcome());
+    const result = await runPipeline(fork, f.stages, f.io);
+    expect(f.calls).toEqual(['validate', 'notice:Pull request from a fork']);
+    expect(result).toEqual({});
+    expect(f.outputs).toEqual({});
+
+    const trusted = fakes(outcome());
+    await runPipeline({ ...fork, trainForkPullRequests: true }, trusted.stages, trusted.io);
+    expect(trusted.calls).toContain('wait');
+  });
+
   it('wait: false starts the job and returns without gating', async () => {
     const f = fakes(outcome());
     const result = await runPipeline({ ...config, wait: false }, f.stages, f.io);
@@ -147,7 +162,7 @@ describe('runPipeline', () => {
       'image',
       'launch',
       'describe',
-      'notice:Job job-1 is running',
+      'notice:Job job-1 is running detached (wait',
     ]);
     expect(f.outputs['job-status']).toBe('InProgress');
   });

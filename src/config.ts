@@ -378,6 +378,10 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   }
   const githubToken = get('github-token') || env.GITHUB_TOKEN?.trim() || undefined;
   const comment = bool('comment') ?? true;
+  const forkPullRequests = get('fork-pull-requests');
+  if (forkPullRequests !== 'validate' && forkPullRequests !== 'train') {
+    fail('fork-pull-requests', forkPullRequests, 'must be validate or train');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -403,6 +407,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     wait,
     waitTimeoutSeconds: waitTimeoutSeconds as number,
     comment,
+    trainForkPullRequests: forkPullRequests === 'train',
     context,
   };
   if (datasetS3Uri !== undefined) config.datasetS3Uri = datasetS3Uri;

@@ -211,6 +211,12 @@ export const INPUTS: readonly InputSpec[] = [
     description: 'Post (and update) a sticky comment with the results on pull requests.',
     default: 'true',
   },
+  {
+    name: 'fork-pull-requests',
+    description:
+      'What a pull request from a fork may do: validate (check the dataset only; nothing is uploaded, built or trained) or train (the whole pipeline; only for runners whose credentials may run code from forks).',
+    default: 'validate',
+  },
 ];
 
 export const OUTPUTS: readonly OutputSpec[] = [

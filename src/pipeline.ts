@@ -63,9 +63,10 @@ export interface PipelineIO {
 }
 
 export interface PipelineResult {
-  /** undefined for a detached run (wait: false): nothing was gated. */
+  /** undefined for a detached run (wait: false) or a fork's validate-only run: nothing was gated. */
   passed?: boolean;
-  outcome: JobOutcome;
+  /** undefined when no job was started (a fork's pull request). */
+  outcome?: JobOutcome;
   metrics?: Metrics;
   gate?: GateResult;
   failure?: string;
@@ -83,12 +84,20 @@ export async function runPipeline(
   stages: Stages,
   io: PipelineIO,
 ): Promise<PipelineResult> {
+  if (!config.datasetS3Uri) {
+    await io.group('Dataset: validate', () => stages.validateDataset(config));
+  }
+  if (config.context.isForkPullRequest && !config.trainForkPullRequests) {
+    // A fork's pull request runs without AWS credentials and with a read-only token: validation
+    // is all that can (and should) run; nothing is uploaded, built or trained.
+    io.notice(
+      'Pull request from a fork: the dataset was validated; nothing was uploaded, built or trained (fork-pull-requests: validate). A maintainer can run the training by hand.',
+    );
+    return {};
+  }
   const dataset = config.datasetS3Uri
     ? datasetInputFromUri(config.datasetS3Uri)
-    : await io.group('Dataset: validate', async () => {
-        await stages.validateDataset(config);
-        return io.group('Dataset: sync snapshot', () => stages.prepareDataset(config));
-      });
+    : await io.group('Dataset: sync snapshot', () => stages.prepareDataset(config));
   io.setOutput('dataset-uri', dataset.ref.uri);
   if (dataset.ref.snapshot) io.setOutput('snapshot', dataset.ref.snapshot);
 

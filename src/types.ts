@@ -68,6 +68,8 @@ export interface Config {
   waitTimeoutSeconds: number;
   githubToken?: string;
   comment: boolean;
+  /** A fork's pull request runs the whole pipeline (fork-pull-requests: train), not just validation. */
+  trainForkPullRequests: boolean;
 
   context: RunContext;
 }

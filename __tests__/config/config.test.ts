@@ -440,6 +440,13 @@ describe('readConfig rules', () => {
     ],
     ['push not a boolean', { push: 'yes' }, 'push', 'yes', 'must be true or false'],
     [
+      'fork-pull-requests not a known mode',
+      { 'fork-pull-requests': 'maybe' },
+      'fork-pull-requests',
+      'maybe',
+      'must be validate or train',
+    ],
+    [
       'instance type without ml.',
       { 'instance-type': 'p3.2xlarge' },
       'instance-type',

@@ -89,6 +89,7 @@ function config(overrides: Partial<Config> = {}): Config {
     wait: true,
     waitTimeoutSeconds: 3600,
     comment: false,
+    trainForkPullRequests: false,
     context: {
       repository: 'acme/floorplans',
       eventName: 'pull_request',

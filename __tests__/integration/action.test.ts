@@ -236,7 +236,41 @@ describe('GitHub API trouble', () => {
 });
 
 describe('other triggers', () => {
-  it('a fork PR with a read-only token gets the summary and a warning, not a failure', async () => {
+  it('a fork PR validates the dataset and stops there: nothing uploaded, built or trained', async () => {
+    const payload = prPayload(true);
+    const ref = `refs/pull/${ISSUE}/merge`;
+    const dir = await tempDir('fork-ds-');
+    try {
+      await writeTree(dir, basicDataset());
+      const inputs: Record<string, string> = {
+        ...baseInputs,
+        dataset: dir,
+        prefix: 'fork-run',
+        'github-token': 'fork-token',
+      };
+      delete inputs['dataset-s3-uri'];
+      const before = github.requests.length;
+      const run = await runAction({
+        entry: 'index.js',
+        event: 'pull_request',
+        payload,
+        env: { ...runnerEnv('pull_request', ref), GITHUB_RUN_ID: '7004' },
+        inputs,
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/::notice::Pull request from a fork: the dataset was validated/);
+      expect(run.outputs).toEqual({});
+      expect(github.requests.length).toBe(before);
+      const listed = await s3.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'fork-run/' }),
+      );
+      expect(listed.KeyCount ?? 0).toBe(0);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('fork-pull-requests: train, with a read-only token: summary and a warning, not a failure', async () => {
     const payload = prPayload(true);
     const ref = `refs/pull/${ISSUE}/merge`;
     const job = jobNameFor('pull_request', ref, payload, '7002');
@@ -247,7 +281,7 @@ describe('other triggers', () => {
       event: 'pull_request',
       payload,
       env: { ...runnerEnv('pull_request', ref), GITHUB_RUN_ID: '7002' },
-      inputs: { ...baseInputs, 'github-token': 'fork-token' },
+      inputs: { ...baseInputs, 'github-token': 'fork-token', 'fork-pull-requests': 'train' },
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(

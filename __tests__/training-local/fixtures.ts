@@ -31,6 +31,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     wait: true,
     waitTimeoutSeconds: 3600,
     comment: false,
+    trainForkPullRequests: false,
     context: {
       repository: 'o/r',
       eventName: 'cli',

@@ -32,6 +32,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     wait: true,
     waitTimeoutSeconds: 6 * 3600,
     comment: true,
+    trainForkPullRequests: false,
     context: {
       repository: 'acme/floorplans',
       eventName: 'pull_request',
