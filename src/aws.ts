@@ -5,9 +5,8 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { STSClient } from '@aws-sdk/client-sts';
 
-export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'STS';
+export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS';
 
 export interface AwsOptions {
   region: string;
@@ -53,7 +52,6 @@ export interface AwsClients {
   sagemaker: SageMakerClient;
   ecr: ECRClient;
   logs: CloudWatchLogsClient;
-  sts: STSClient;
 }
 
 export function createS3Client(options: AwsOptions): S3Client {
@@ -79,6 +77,5 @@ export function createAwsClients(options: AwsOptions): AwsClients {
     sagemaker: new SageMakerClient(baseConfig('SAGEMAKER', options)),
     ecr: new ECRClient(baseConfig('ECR', options)),
     logs: new CloudWatchLogsClient(baseConfig('CLOUDWATCH_LOGS', options)),
-    sts: new STSClient(baseConfig('STS', options)),
   };
 }

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readEventPayload, runContextFromEnv } from './context.js';
+import { prefixProblem } from './dataset/keys.js';
 import {
   HYPERPARAMETER_RULES,
   MAX_HYPERPARAMETERS,
@@ -64,8 +65,6 @@ const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-
 // Docker image reference: [registry[:port]/]path[:tag][@sha256:digest].
 const IMAGE_REFERENCE =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-// S3's "safe" key characters; anything else needs URL-encoding somewhere along the way.
-const PREFIX_CHARS = /^[A-Za-z0-9!_.*'()/-]+$/;
 // What the image build can bake: ultralytics release file names, space- or comma-separated
 // (training-container/bake_assets.py applies the same rule).
 const WEIGHTS = /^[A-Za-z0-9._-]+\.pt(?:[\s,]+[A-Za-z0-9._-]+\.pt)*$/;
@@ -184,15 +183,8 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   }
 
   const prefix = get('prefix');
-  if (prefix.startsWith('/') || prefix.endsWith('/')) {
-    fail('prefix', prefix, 'must not start or end with a slash');
-  } else if (prefix.split('/').some((part) => part === '' || part === '.' || part === '..')) {
-    fail('prefix', prefix, 'must not contain empty, "." or ".." path segments');
-  } else if (!PREFIX_CHARS.test(prefix)) {
-    fail('prefix', prefix, "may contain only letters, digits, /, !, -, _, ., *, ' and parentheses");
-  } else if (prefix.length > 512) {
-    fail('prefix', prefix, 'must be at most 512 characters');
-  }
+  const prefixRule = prefixProblem(prefix);
+  if (prefixRule) fail('prefix', prefix, prefixRule);
 
   // --- dataset ---
   const dataset = get('dataset');
@@ -381,6 +373,15 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   const forkPullRequests = get('fork-pull-requests');
   if (forkPullRequests !== 'validate' && forkPullRequests !== 'train') {
     fail('fork-pull-requests', forkPullRequests, 'must be validate or train');
+  }
+
+  // push: false builds into the runner's daemon only; SageMaker could not pull that image.
+  if (push === false && !local && imageUri === undefined) {
+    fail(
+      'push',
+      'false',
+      'needs instance-type local or an image-uri: SageMaker pulls the training image from ECR',
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -37,6 +37,10 @@ export function runContextFromEnv(env: NodeJS.ProcessEnv, payload: EventPayload)
     const headRepo = text(record(head?.repo)?.full_name);
     const baseRepo = text(record(base?.repo)?.full_name) ?? repository;
     isForkPullRequest = headRepo === undefined || headRepo !== baseRepo;
+  } else if (record(record(payload.issue)?.pull_request)) {
+    // A comment on a pull request (ChatOps) does not say where the PR's head lives: assume a fork,
+    // so untrusted code is only validated unless fork-pull-requests is train.
+    isForkPullRequest = true;
   }
 
   const context: RunContext = {

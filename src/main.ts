@@ -13,10 +13,14 @@ import { upsertStickyComment } from './report/github.js';
 import { writeJobSummary } from './report/summary.js';
 import { createStages, type StageLog } from './stages.js';
 import { saveJobState } from './state.js';
+import { fencedLines, fenceToken } from './untrusted.js';
 import type { Config } from './types.js';
 
 export const coreLog: StageLog = {
   info: (m) => core.info(m),
+  untrusted: (line) => {
+    for (const l of fencedLines(line, fenceToken())) core.info(l);
+  },
   warning: (m) => core.warning(m),
   error: (m) => core.error(m),
   annotate: (a) => {
@@ -32,7 +36,12 @@ export const coreLog: StageLog = {
 /** Summary on every event; the sticky comment on pull requests when enabled and possible. */
 async function publishReport(config: Config, input: ReportInput): Promise<{ commentUrl?: string }> {
   const body = renderPipelineReport(input);
-  await writeJobSummary(body);
+  try {
+    await writeJobSummary(body);
+  } catch (error) {
+    // Some runners (GHES, act) have no step summary file: the verdict must not depend on it.
+    core.warning(`The job summary could not be written: ${errorMessage(error)}`);
+  }
   const pr = config.context.prNumber;
   if (!config.comment || pr === undefined) return {};
   if (!config.githubToken) {
@@ -70,6 +79,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const stages = createStages(config, {
       clients,
       log: coreLog,
+      mask: (secret) => core.setSecret(secret),
       actionRoot: root,
       report: (input) => publishReport(config, input),
     });

@@ -90,8 +90,11 @@ export async function runPipeline(
   if (config.context.isForkPullRequest && !config.trainForkPullRequests) {
     // A fork's pull request runs without AWS credentials and with a read-only token: validation
     // is all that can (and should) run; nothing is uploaded, built or trained.
+    const validated = config.datasetS3Uri
+      ? 'the dataset is in S3, so nothing was checked'
+      : 'the dataset was validated';
     io.notice(
-      'Pull request from a fork: the dataset was validated; nothing was uploaded, built or trained (fork-pull-requests: validate). A maintainer can run the training by hand.',
+      `Pull request from a fork: ${validated}; nothing was uploaded, built or trained (fork-pull-requests: validate). A maintainer can run the training by hand.`,
     );
     return {};
   }

@@ -15,7 +15,7 @@ import {
 import { buildSnapshot } from './dataset/snapshot.js';
 import { formatSyncTable, syncSnapshot } from './dataset/sync.js';
 import { inspectDataset, type DatasetInspection } from './dataset/validate.js';
-import { resolveTrainingImage, type DockerRunner } from './image/build.js';
+import { resolveTrainingImage, type DockerRunner, type ImageDeps } from './image/build.js';
 import { readJobMetrics } from './metrics/read.js';
 import { createLocalBackend } from './training/local.js';
 import { createSageMakerBackend } from './training/sagemaker-backend.js';
@@ -35,6 +35,8 @@ export interface StageDeps {
   /** Sink for the rendered report (summary + sticky comment, or a file for the CLI). */
   report(input: ReportInput): Promise<{ commentUrl?: string }>;
   docker?: DockerRunner;
+  /** Masks the ECR token/password: core.setSecret in the action; none (no-op) in the CLI. */
+  mask?: (secret: string) => void;
   dockerDaemonAnswers?: () => Promise<boolean>;
   training?: TrainingBackend;
 }
@@ -74,9 +76,13 @@ async function baseBranchDiff(
   }
 }
 
+/** The branch whose baseline this run records: workflow runs on a branch, never PRs or terminals. */
 function branchOf(config: Config): string | undefined {
   const { eventName, ref } = config.context;
-  if (eventName === 'pull_request' || eventName === 'pull_request_target') return undefined;
+  // A terminal's checkout may hold uncommitted edits: it must not become a branch's baseline.
+  if (eventName === 'pull_request' || eventName === 'pull_request_target' || eventName === 'cli') {
+    return undefined;
+  }
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
 }
 
@@ -137,13 +143,18 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       if (diff) log.info(describeDiff(diff));
       const branch = branchOf(cfg);
       if (branch) {
-        await recordBranchSnapshot(deps.clients.s3, {
-          bucket: cfg.bucket,
-          prefix: cfg.prefix,
-          branch,
-          fingerprint: result.fingerprint,
-          sha: cfg.context.sha,
-        });
+        try {
+          await recordBranchSnapshot(deps.clients.s3, {
+            bucket: cfg.bucket,
+            prefix: cfg.prefix,
+            branch,
+            fingerprint: result.fingerprint,
+            sha: cfg.context.sha,
+          });
+        } catch (error) {
+          // The pointer only feeds later PR diffs; it must not stop this training.
+          log.warning(`Could not record ${branch}'s dataset snapshot: ${errorMessage(error)}`);
+        }
       }
       return {
         ref: { uri: result.datasetUri, snapshot: result.fingerprint, ...(diff ? { diff } : {}) },
@@ -157,7 +168,13 @@ export function createStages(config: Config, deps: StageDeps): Stages {
     },
 
     async resolveImage(cfg) {
-      const imageDeps = { ecr: deps.clients.ecr, ...(deps.docker ? { docker: deps.docker } : {}) };
+      const imageDeps: ImageDeps = {
+        ecr: deps.clients.ecr,
+        log,
+        // The CLI passes none: outside Actions a mask command would only print the secret.
+        mask: deps.mask ?? (() => {}),
+        ...(deps.docker ? { docker: deps.docker } : {}),
+      };
       if (cfg.instanceType !== 'local' || cfg.imageUri) return resolveTrainingImage(imageDeps, cfg);
       // Local runs need no registry: build into the local daemon when one answers, else run the
       // entrypoint straight from training-container/ in .venv.

@@ -440,6 +440,13 @@ describe('readConfig rules', () => {
     ],
     ['push not a boolean', { push: 'yes' }, 'push', 'yes', 'must be true or false'],
     [
+      'push false for a SageMaker job without an image-uri',
+      { push: 'false' },
+      'push',
+      'false',
+      'needs instance-type local or an image-uri',
+    ],
+    [
       'fork-pull-requests not a known mode',
       { 'fork-pull-requests': 'maybe' },
       'fork-pull-requests',

@@ -128,6 +128,14 @@ describe('runContextFromEnv', () => {
     expect(runContextFromEnv({}, { issue: { number: 7 } }).prNumber).toBeUndefined();
   });
 
+  it('counts a comment on a pull request as a fork (its payload does not say where the head is)', () => {
+    const payload = { issue: { number: 7, pull_request: { url: 'x' } } };
+    expect(
+      runContextFromEnv({ GITHUB_EVENT_NAME: 'issue_comment' }, payload).isForkPullRequest,
+    ).toBe(true);
+    expect(runContextFromEnv({}, { issue: { number: 7 } }).isForkPullRequest).toBe(false);
+  });
+
   it('falls back to defaults outside Actions', () => {
     expect(runContextFromEnv({ GITHUB_SERVER_URL: 'https://ghe.example.com/' }, {})).toEqual({
       repository: '',

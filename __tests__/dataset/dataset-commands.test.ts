@@ -96,7 +96,7 @@ describe('sagemaker-yolo sync', () => {
       '--bucket',
       'cli-bucket',
       '--prefix',
-      'p/',
+      'p',
       '--branch',
       'main',
     ]);
@@ -138,10 +138,24 @@ describe('sagemaker-yolo sync', () => {
     const badBucket = await cli(['sync', '--dataset', 'good', '--bucket', 'Bad_Bucket']);
     expect(badBucket.code).toBe(2);
     expect(badBucket.err).toContain("--bucket 'Bad_Bucket' is not a valid S3 bucket name");
-    expect(
-      (await cli(['sync', '--dataset', 'good', '--bucket', 'cli-bucket', '--prefix', 'a/../b']))
-        .code,
-    ).toBe(2);
+    // The prefix rule of the action's `prefix` input: what sync accepts, train can use.
+    for (const [prefix, rule] of [
+      ['a/../b', 'must not contain empty'],
+      ['/a b/', 'must not start or end with a slash'],
+      ['a b', 'may contain only letters'],
+    ]) {
+      const bad = await cli([
+        'sync',
+        '--dataset',
+        'good',
+        '--bucket',
+        'cli-bucket',
+        '--prefix',
+        prefix as string,
+      ]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain(`--prefix '${prefix}' ${rule}`);
+    }
     expect(
       (await cli(['sync', '--dataset', 'good', '--bucket', 'cli-bucket', '--concurrency', '0']))
         .code,

@@ -3,7 +3,12 @@ import { describe, it, expect } from '@jest/globals';
 import { mapLimit } from '../../src/dataset/concurrency.js';
 import { describeDiff, diffSnapshots } from '../../src/dataset/diff.js';
 import { judgeImage, readImageHeader } from '../../src/dataset/images.js';
-import { checkBucketName, datasetKeys, normalizePrefix } from '../../src/dataset/keys.js';
+import {
+  checkBucketName,
+  checkPrefix,
+  datasetKeys,
+  prefixProblem,
+} from '../../src/dataset/keys.js';
 import { formatProgress, hashProgressLogger, progressLogger } from '../../src/dataset/progress.js';
 import type { SnapshotDocument } from '../../src/dataset/snapshot.js';
 import { ContentChangedError, isRetryableUploadError } from '../../src/dataset/sync.js';
@@ -46,14 +51,18 @@ describe('isRetryableUploadError', () => {
 
 describe('keys', () => {
   it('lays out the contract keys under the prefix', () => {
-    const k = datasetKeys('/yolo-training/');
+    const k = datasetKeys('yolo-training');
     expect(k.object('ab')).toBe('yolo-training/datasets/objects/ab');
     expect(k.snapshot('f')).toBe('yolo-training/datasets/snapshots/f.json');
     expect(k.manifest('f')).toBe('yolo-training/datasets/snapshots/f.manifest');
     expect(k.branch('refs/heads/feature/x')).toBe(
       'yolo-training/datasets/branches/feature%2Fx.json',
     );
-    expect(datasetKeys('').snapshot('f')).toBe('datasets/snapshots/f.json');
+    expect(k.upload('u1')).toBe('yolo-training/datasets/uploads/u1');
+    expect(datasetKeys('team/ml').snapshot('f')).toBe('team/ml/datasets/snapshots/f.json');
+    expect(() => datasetKeys('/yolo-training/')).toThrow(
+      "prefix '/yolo-training/' must not start or end with a slash",
+    );
   });
 
   it('names bad buckets and prefixes', () => {
@@ -66,11 +75,28 @@ describe('keys', () => {
     expect(() => checkBucketName('Bad_Bucket', '--bucket')).toThrow(
       "--bucket 'Bad_Bucket' is not a valid S3 bucket name: it may contain only lowercase letters, digits, dots and hyphens",
     );
-    expect(() => normalizePrefix('a//b')).toThrow(
-      "prefix 'a//b' must not contain empty, '.' or '..' path segments",
+    expect(() => checkPrefix('a//b', '--prefix')).toThrow(
+      `--prefix 'a//b' must not contain empty, "." or ".." path segments`,
     );
-    expect(() => normalizePrefix('a/../b')).toThrow(/must not contain/);
-    expect(normalizePrefix('')).toBe('');
+    expect(checkPrefix(' team/yolo-1 ')).toBe('team/yolo-1');
+  });
+
+  // The action's `prefix` input (config.ts) and `sync --prefix` share this rule.
+  it.each([
+    ['yolo-training', undefined],
+    ["team/a!_.*'()-b", undefined],
+    ['', 'must not be empty'],
+    ['/yolo', 'must not start or end with a slash'],
+    ['yolo/', 'must not start or end with a slash'],
+    ['/a b/', 'must not start or end with a slash'],
+    ['a//b', 'must not contain empty, "." or ".." path segments'],
+    ['a/./b', 'must not contain empty, "." or ".." path segments'],
+    ['a/../b', 'must not contain empty, "." or ".." path segments'],
+    ['a b', "may contain only letters, digits, /, !, -, _, ., *, ' and parentheses"],
+    ['a+b', "may contain only letters, digits, /, !, -, _, ., *, ' and parentheses"],
+    ['x'.repeat(513), 'must be at most 512 characters'],
+  ])('prefixProblem(%j) is %j', (prefix, rule) => {
+    expect(prefixProblem(prefix)).toBe(rule);
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, it, expect, afterAll } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { cp, utimes, writeFile, readFile } from 'node:fs/promises';
+import { cp, mkdir, symlink, utimes, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { walkFiles } from '../../src/dataset/files.js';
+import { walkDataset, walkFiles } from '../../src/dataset/files.js';
 import {
   buildSnapshot,
   canonicalJson,
@@ -122,6 +122,38 @@ describe('buildSnapshot', () => {
     });
     const snap = await buildSnapshot(path.join(dir, 'data.yaml'));
     expect(snap.document.files['big.bin']?.sha256).toBe(sha(big));
+  });
+
+  it('never hashes a symlink that leaves the dataset; links inside it are followed', async () => {
+    const outsideDir = await dataset({ 'secret.txt': 'SECRET_TOKEN=hunter2\n' });
+    const dir = await dataset();
+    await symlink(path.join(outsideDir, 'secret.txt'), path.join(dir, 'images/train/s.jpg'));
+    await symlink(outsideDir, path.join(dir, 'linked'));
+    await symlink('/proc/self/environ', path.join(dir, 'env.txt'));
+    await mkdir(path.join(dir, 'more'));
+    await symlink('../images/val/v1.png', path.join(dir, 'more/v1.png'));
+    await symlink('./images', path.join(dir, 'images-alias')); // a directory seen twice: walked once
+
+    const walked = await walkDataset(dir);
+    expect(walked.outside.map((f) => f.rel)).toEqual(['env.txt', 'images/train/s.jpg', 'linked']);
+    const rels = walked.files.map((f) => f.rel);
+    expect(rels).toContain('more/v1.png');
+    expect(rels.filter((r) => /s\.jpg|secret|env/.test(r))).toEqual([]);
+    expect((await walkFiles(dir)).map((f) => f.rel)).toEqual(rels);
+
+    await expect(buildSnapshot(dir)).rejects.toThrow(
+      `3 symbolic link(s) resolve outside the dataset directory ${dir} and are never uploaded (e.g. env.txt): copy the files into the dataset instead`,
+    );
+  });
+
+  it('walks a dataset reached through a symlinked root', async () => {
+    const dir = await dataset();
+    const alias = path.join(await tempDir('yolo-snap-alias-'), 'ds');
+    dirs.push(path.dirname(alias));
+    await symlink(dir, alias);
+    const walked = await walkDataset(alias);
+    expect(walked.outside).toEqual([]);
+    expect((await buildSnapshot(alias)).fingerprint).toBe((await buildSnapshot(dir)).fingerprint);
   });
 
   it('fails with a named error when there is no dataset', async () => {

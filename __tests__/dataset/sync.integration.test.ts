@@ -1,7 +1,7 @@
 // The sync stage against a real moto S3 server on 127.0.0.1.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CreateBucketCommand,
@@ -272,19 +272,190 @@ describe('syncSnapshot on moto', () => {
     await expectStoredSnapshotMatches(bucket, dir);
   });
 
-  it('uploads large files in parts through lib-storage', async () => {
-    const bucket = await newBucket();
+  /** A 6 MiB file: multipart with 5 MiB thresholds and parts. */
+  const bigFile = (seed = 0) => {
     const big = Buffer.alloc(6 * 1024 * 1024 + 123);
-    for (let i = 0; i < big.length; i += 997) big[i] = (i / 997) & 0xff;
+    for (let i = 0; i < big.length; i += 997) big[i] = ((i / 997) ^ seed) & 0xff;
+    return big;
+  };
+  const MULTIPART = { multipartThreshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024 };
+
+  /** Records the command name and Key of every request a client sends. */
+  function recorded(): { client: S3Client; calls: [string, string][] } {
+    const client = createS3Client({ region: 'us-east-1', env: moto.env });
+    const calls: [string, string][] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push([context.commandName ?? '', (args.input as { Key?: string }).Key ?? '']);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recorder' },
+    );
+    return { client, calls };
+  }
+
+  /** File descriptors of this process open on files under `dir` (Linux). */
+  async function openFilesUnder(dir: string): Promise<string[]> {
+    const fds = await readdir('/proc/self/fd').catch(() => [] as string[]);
+    const targets = await Promise.all(
+      fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+    );
+    return targets.filter((t) => t.startsWith(dir));
+  }
+
+  it('uploads large files in parts to a temporary key, then copies the checked blob to its content key', async () => {
+    const bucket = await newBucket();
+    const big = bigFile();
     const dir = await dataset({ ...basicDataset(), 'extra/weights.bin': big });
     const snap = await buildSnapshot(dir);
-    const result = await sync(bucket, snap, {
-      multipartThreshold: 5 * 1024 * 1024,
-      partSize: 5 * 1024 * 1024,
+    const { client, calls } = recorded();
+    const result = await syncSnapshot(client, {
+      bucket,
+      prefix: PREFIX,
+      snapshot: snap,
+      ...MULTIPART,
     });
-    // The big blob: CreateMultipartUpload + 2 UploadPart + CompleteMultipartUpload.
-    expect(result.requests).toBe(2 + (uniqueBlobs(snap).size - 1) + 4 + 2);
+    // The big blob: CreateMultipartUpload + 2 UploadPart + CompleteMultipartUpload to
+    // datasets/uploads/<random>, CopyObject to datasets/objects/<sha256>, DeleteObject of the upload.
+    expect(result.requests).toBe(2 + (uniqueBlobs(snap).size - 1) + 6 + 2);
+    const upload = calls.find(([name]) => name === 'CreateMultipartUploadCommand')?.[1] as string;
+    expect(upload).toMatch(new RegExp(`^${PREFIX}/datasets/uploads/[0-9a-f-]{36}$`));
+    expect(calls.filter(([name]) => /Multipart|UploadPart|Copy|Delete/.test(name))).toEqual([
+      ['CreateMultipartUploadCommand', upload],
+      ['UploadPartCommand', upload],
+      ['UploadPartCommand', upload],
+      ['CompleteMultipartUploadCommand', upload],
+      ['CopyObjectCommand', `${PREFIX}/datasets/objects/${sha(big)}`],
+      ['DeleteObjectCommand', upload],
+    ]);
     expect(sha(await getBytes(bucket, `${PREFIX}/datasets/objects/${sha(big)}`))).toBe(sha(big));
+    expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
+    await expectStoredSnapshotMatches(bucket, dir);
+  });
+
+  it('copies blobs above copyPartSize with UploadPartCopy', async () => {
+    const bucket = await newBucket();
+    const big = bigFile(7);
+    const dir = await dataset({ ...basicDataset(), 'extra/weights.bin': big });
+    const snap = await buildSnapshot(dir);
+    const { client, calls } = recorded();
+    await syncSnapshot(client, {
+      bucket,
+      prefix: PREFIX,
+      snapshot: snap,
+      ...MULTIPART,
+      copyPartSize: 5 * 1024 * 1024,
+    });
+    expect(calls.filter(([name]) => name === 'UploadPartCopyCommand')).toEqual([
+      ['UploadPartCopyCommand', `${PREFIX}/datasets/objects/${sha(big)}`],
+      ['UploadPartCopyCommand', `${PREFIX}/datasets/objects/${sha(big)}`],
+    ]);
+    expect(sha(await getBytes(bucket, `${PREFIX}/datasets/objects/${sha(big)}`))).toBe(sha(big));
+    expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
+  });
+
+  it('a large file that disappears before its upload fails the sync with a clear error, not a crash', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset({ ...basicDataset(), 'extra/weights.bin': bigFile() });
+    const snap = await buildSnapshot(dir);
+    await rm(path.join(dir, 'extra/weights.bin'));
+    const retried: number[] = [];
+    const error = (await sync(bucket, snap, {
+      ...MULTIPART,
+      onRetry: ({ attempt }) => void retried.push(attempt),
+    }).catch((e: unknown) => e)) as Error & { code?: string };
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(
+      /^extra\/weights\.bin could not be read while it was being uploaded \(ENOENT: .*\): run the sync again once the dataset is stable$/,
+    );
+    expect(error.code).toBe('ENOENT');
+    expect(retried).toEqual([]); // a missing file does not come back by waiting
+    expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
+    expect(await openFilesUnder(dir)).toEqual([]);
+  });
+
+  it('a large file that changes before its upload never reaches its content key; only the temporary upload is removed', async () => {
+    const bucket = await newBucket();
+    const original = bigFile();
+    const dir = await dataset({ ...basicDataset(), 'extra/weights.bin': original });
+    const snap = await buildSnapshot(dir);
+    await writeFile(path.join(dir, 'extra/weights.bin'), bigFile(3)); // same size, other bytes
+    const { client, calls } = recorded();
+    await expect(
+      syncSnapshot(client, { bucket, prefix: PREFIX, snapshot: snap, ...MULTIPART }),
+    ).rejects.toThrow(
+      'extra/weights.bin changed while the dataset was being synced: run the sync again once it is stable',
+    );
+    expect(calls.filter(([name]) => /Complete|Copy/.test(name))).toEqual([]);
+    expect(
+      calls.filter(([name]) => name === 'DeleteObjectCommand').map(([, key]) => key),
+    ).not.toContain(`${PREFIX}/datasets/objects/${sha(original)}`);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/objects/${sha(original)}`)).toEqual([]);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
+    expect(await openFilesUnder(dir)).toEqual([]);
+  });
+
+  it('closes the file of a large upload whose attempt failed, and the retry succeeds', async () => {
+    const bucket = await newBucket();
+    const big = bigFile(5);
+    const dir = await dataset({ ...basicDataset(), 'extra/weights.bin': big });
+    const snap = await buildSnapshot(dir);
+    const client = createS3Client({ region: 'us-east-1', env: moto.env, maxAttempts: 1 });
+    let failures = 0;
+    let openDuringRetry: string[] | undefined;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UploadPartCommand' && failures === 0) {
+          failures++;
+          throw Object.assign(new Error('We encountered an internal error'), {
+            name: 'InternalError',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'deserialize', name: 'flakyPart', priority: 'low' },
+    );
+    await syncSnapshot(client, {
+      bucket,
+      prefix: PREFIX,
+      snapshot: snap,
+      ...MULTIPART,
+      sleep: async () => void (openDuringRetry = await openFilesUnder(dir)),
+    });
+    expect(failures).toBe(1);
+    expect(openDuringRetry).toEqual([]); // the failed attempt's read stream is closed
+    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(sha(await getBytes(bucket, `${PREFIX}/datasets/objects/${sha(big)}`))).toBe(sha(big));
+    expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
+  });
+
+  it('closes the file of a large upload that is aborted mid-way', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset({ ...basicDataset(), 'extra/big.bin': Buffer.alloc(40 << 20, 1) });
+    const snap = await buildSnapshot(dir);
+    const client = createS3Client({ region: 'us-east-1', env: moto.env });
+    const controller = new AbortController();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UploadPartCommand') controller.abort();
+        return next(args);
+      },
+      { step: 'initialize', name: 'abortOnFirstPart' },
+    );
+    await expect(
+      syncSnapshot(client, {
+        bucket,
+        prefix: PREFIX,
+        snapshot: snap,
+        ...MULTIPART,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow();
+    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
   });
 
   it('deleting a file gives a new snapshot without it and uploads nothing', async () => {

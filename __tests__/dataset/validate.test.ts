@@ -1,4 +1,5 @@
 import { describe, it, expect, afterAll } from '@jest/globals';
+import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import {
   inspectDataset,
@@ -221,6 +222,60 @@ describe('validateDataset', () => {
     });
     expect(r.errors).toBe(0);
     expect(r.splits[0]?.images).toBe(3);
+  });
+
+  it('refuses symlinks that resolve outside the dataset and never reads them; links inside are fine', async () => {
+    const tmp = await tempDir();
+    dirs.push(tmp);
+    const ds = path.join(tmp, 'ds');
+    await writeTree(ds, basicDataset());
+    await writeTree(path.join(tmp, 'secret'), {
+      'env.txt': 'SECRET_TOKEN=hunter2\n',
+      'list.txt': './SECRET_TOKEN=hunter2.png\n',
+      'dir/x.png': png(8, 8),
+    });
+    const link = async (target: string, rel: string) => {
+      await mkdir(path.dirname(path.join(ds, rel)), { recursive: true });
+      await symlink(target, path.join(ds, rel));
+    };
+    await link('/proc/self/environ', 'images/train/env.jpg');
+    await link('../../../secret/env.txt', 'labels/train/c.txt'); // the label of images/train/c.png
+    await link('../secret/dir', 'extra');
+    await link('../secret/list.txt', 'val.txt');
+    await link('../train/a.png', 'images/val/v3.png'); // inside: allowed
+    await link('labels', 'labels-alias'); // inside: allowed
+    await writeTree(ds, {
+      'data.yaml': 'train: images/train\nval: [images/val, val.txt]\nnames: [room, door]\n',
+    });
+    const r = await validateDataset('ds', { cwd: tmp });
+    const outside =
+      'is a symbolic link that resolves outside the dataset directory ds: it is neither read nor uploaded (copy the file into the dataset instead)';
+    expect(messages(r)).toEqual([
+      `ds/extra: ${outside}`,
+      `ds/images/train/env.jpg: ${outside}`,
+      `ds/labels/train/c.txt: ${outside}`,
+      `ds/val.txt: ${outside}`,
+    ]);
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+    expect(r.splits.map((s) => [s.split, s.images, s.labels])).toEqual([
+      ['train', 3, 2],
+      ['val', 3, 2],
+    ]);
+  });
+
+  it('does not read a dataset yaml linked from outside the dataset', async () => {
+    const tmp = await tempDir();
+    dirs.push(tmp);
+    await writeTree(tmp, { 'secret.yaml': 'SECRET: [hunter2\n' });
+    await writeTree(path.join(tmp, 'ds'), { ...basicDataset() });
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(tmp, 'ds/data.yaml'));
+    await symlink('../secret.yaml', path.join(tmp, 'ds/data.yaml'));
+    const r = await validateDataset('ds', { cwd: tmp });
+    expect(messages(r)).toEqual([
+      'ds/data.yaml: is a symbolic link that resolves outside the dataset directory ds: it is neither read nor uploaded (copy the file into the dataset instead)',
+    ]);
+    expect(JSON.stringify(r)).not.toContain('hunter2');
   });
 
   it('maps each image and label to its split', async () => {

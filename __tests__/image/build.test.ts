@@ -22,9 +22,11 @@ import {
   ECRClient,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
+import * as core from '@actions/core';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import {
   ImageStageError,
+  type ImageDeps,
   TAIL_LINES,
   effectiveBuildArgs,
   execDocker,
@@ -55,6 +57,30 @@ const savedEnv = { ...process.env };
 interface Call {
   argv: string[];
   stdin?: { bytes: number; sha256: string };
+}
+
+/**
+ * What the action passes: the pipeline's core-backed log and core.setSecret, so everything
+ * (masks included) lands on stdout, which these tests capture as the job log.
+ */
+function actionDeps(extra: Partial<ImageDeps> = {}): ImageDeps {
+  return {
+    ecr,
+    tempDir: work,
+    log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
+    mask: (secret) => core.setSecret(secret),
+    ...extra,
+  };
+}
+
+/** What the CLI passes: its own log sink and no mask (nothing prints the secret there). */
+function cliDeps(lines: string[]): ImageDeps {
+  return {
+    ecr,
+    tempDir: work,
+    log: { info: (m) => lines.push(m), warning: (m) => lines.push(`warning: ${m}`) },
+    mask: () => {},
+  };
 }
 
 async function calls(): Promise<Call[]> {
@@ -194,7 +220,7 @@ afterEach(async () => {
 describe('repository', () => {
   it('creates a missing repository with scan on push and immutable tags except the cache', async () => {
     expect(await describeRepo().catch((e: Error) => e.name)).toBe('RepositoryNotFoundException');
-    await resolveTrainingImage({ ecr, tempDir: work }, config());
+    await resolveTrainingImage(actionDeps(), config());
     const repo = await describeRepo();
     expect(repo?.repositoryUri).toBe(URI);
     expect(repo?.imageScanningConfiguration?.scanOnPush).toBe(true);
@@ -210,7 +236,7 @@ describe('repository', () => {
       new CreateRepositoryCommand({ repositoryName: REPO, imageTagMutability: 'MUTABLE' }),
     );
     await putImage('buildcache');
-    await resolveTrainingImage({ ecr, tempDir: work }, config());
+    await resolveTrainingImage(actionDeps(), config());
     expect((await describeRepo())?.imageTagMutability).toBe('MUTABLE');
     const build = (await calls()).find((c) => c.argv[1] === 'build');
     expect(build?.argv).toContain('--cache-to');
@@ -221,7 +247,7 @@ describe('repository', () => {
       new CreateRepositoryCommand({ repositoryName: REPO, imageTagMutability: 'IMMUTABLE' }),
     );
     await putImage('buildcache');
-    await resolveTrainingImage({ ecr, tempDir: work }, config());
+    await resolveTrainingImage(actionDeps(), config());
     const build = (await calls()).find((c) => c.argv[1] === 'build');
     expect(build?.argv).toContain('--cache-from');
     expect(build?.argv).not.toContain('--cache-to');
@@ -236,7 +262,7 @@ describe('existing image', () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPO }));
     const digest = await putImage(tag);
 
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const result = await resolveTrainingImage(actionDeps(), cfg);
     expect(result).toEqual({ imageUri: `${URI}:${tag}`, imageDigest: digest, tag, built: false });
     expect(await calls()).toEqual([]);
     expect(existsSync(recordFile)).toBe(false);
@@ -251,7 +277,7 @@ describe('existing image', () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPO }));
     const digest = await putImage(tag);
 
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const result = await resolveTrainingImage(actionDeps(), cfg);
     expect(result).toMatchObject({ built: false, imageDigest: digest, commitTag: SHA });
     const bySha = await ecr.send(
       new BatchGetImageCommand({ repositoryName: REPO, imageIds: [{ imageTag: SHA }] }),
@@ -260,7 +286,7 @@ describe('existing image', () => {
     expect(await calls()).toEqual([]);
 
     // A re-run of the same commit finds both tags and changes nothing.
-    const again = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const again = await resolveTrainingImage(actionDeps(), cfg);
     expect(again).toMatchObject({ built: false, imageDigest: digest, commitTag: SHA });
   });
 });
@@ -272,7 +298,7 @@ describe('existing image with a conflicting commit tag', () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPO }));
     const digest = await putImage(tag);
     const older = await putImage(SHA, 'an older build of this commit');
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const result = await resolveTrainingImage(actionDeps(), cfg);
     expect(result).toEqual({ imageUri: `${URI}:${tag}`, imageDigest: digest, tag, built: false });
     expect(stdout).toContain(`::warning::${URI}:${SHA} already names ${older}`);
     const bySha = await ecr.send(
@@ -286,7 +312,7 @@ describe('build and push with the authorization token', () => {
   it('logs in with the password on stdin, builds with buildx and logs out', async () => {
     const cfg = config({ buildArgs: { EXTRA: 'x y' } });
     const tag = await hashTag(cfg);
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const result = await resolveTrainingImage(actionDeps(), cfg);
     expect(result).toEqual({ imageUri: `${URI}:${tag}`, imageDigest: DIGEST, tag, built: true });
 
     const recorded = await calls();
@@ -342,16 +368,19 @@ describe('build and push with the authorization token', () => {
       .join('\n');
     expect(log).not.toContain(PASSWORD);
     expect(log).not.toContain(TOKEN);
-    // Build output is streamed inside a log group.
+    // Build output reaches the log line by line; no group of its own (the pipeline groups the
+    // stage, and GitHub cannot nest groups) and no raw exec echo.
     expect(stdout).toMatch(
-      /::group::Build and push .*src-[0-9a-f]{12}\n[\s\S]*load build definition[\s\S]*::endgroup::/,
+      /Building and pushing .*src-[0-9a-f]{12}\n[\s\S]*#1 \[internal\] load build definition from Dockerfile\n/,
     );
+    expect(stdout).not.toContain('::group::');
+    expect(stdout).not.toContain('[command]');
   });
 
   it('also tags the commit SHA on a push to the default branch', async () => {
     const cfg = pushToMain();
     const tag = await hashTag(cfg);
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const result = await resolveTrainingImage(actionDeps(), cfg);
     expect(result.commitTag).toBe(SHA);
     const build = (await calls()).find((c) => c.argv[1] === 'build');
     const tags = build?.argv.flatMap((a, i, all) => (all[i - 1] === '--tag' ? [a] : []));
@@ -361,7 +390,7 @@ describe('build and push with the authorization token', () => {
   it('does not move a commit tag that already names another image', async () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: REPO }));
     await putImage(SHA, 'an older build of this commit');
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, pushToMain());
+    const result = await resolveTrainingImage(actionDeps(), pushToMain());
     expect(result.built).toBe(true);
     expect(result.commitTag).toBeUndefined();
     const build = (await calls()).find((c) => c.argv[1] === 'build');
@@ -373,7 +402,7 @@ describe('build and push with the authorization token', () => {
     process.env.DOCKER_STANDIN_FAIL = 'buildx version';
     const cfg = pushToMain();
     const tag = await hashTag(cfg);
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const result = await resolveTrainingImage(actionDeps(), cfg);
     expect(result).toEqual({
       imageUri: `${URI}:${tag}`,
       imageDigest: DIGEST,
@@ -409,9 +438,7 @@ describe('failures name the step and show the end of the output', () => {
   it('a failing build fails the stage with the last lines, and still logs out', async () => {
     process.env.DOCKER_STANDIN_FAIL = 'buildx build';
     process.env.DOCKER_STANDIN_FAIL_OUTPUT = `${lines.join('\n')}\n`;
-    const error = await resolveTrainingImage({ ecr, tempDir: work }, config()).catch(
-      (e: unknown) => e,
-    );
+    const error = await resolveTrainingImage(actionDeps(), config()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImageStageError);
     const stageError = error as ImageStageError;
     expect(stageError.step).toBe('build');
@@ -431,7 +458,7 @@ describe('failures name the step and show the end of the output', () => {
     process.env.DOCKER_STANDIN_FAIL = 'buildx version|push';
     process.env.DOCKER_STANDIN_FAIL_OUTPUT =
       'denied: not authorized to perform ecr:InitiateLayerUpload\n';
-    await expect(resolveTrainingImage({ ecr, tempDir: work }, config())).rejects.toMatchObject({
+    await expect(resolveTrainingImage(actionDeps(), config())).rejects.toMatchObject({
       step: 'push',
       message: expect.stringMatching(
         /^Image push failed: docker push exited with code 1\.[\s\S]*ecr:InitiateLayerUpload/,
@@ -442,7 +469,7 @@ describe('failures name the step and show the end of the output', () => {
   it('a failing login names the login step and builds nothing', async () => {
     process.env.DOCKER_STANDIN_FAIL = 'login';
     process.env.DOCKER_STANDIN_FAIL_OUTPUT = 'Error response from daemon: login attempt failed\n';
-    await expect(resolveTrainingImage({ ecr, tempDir: work }, config())).rejects.toMatchObject({
+    await expect(resolveTrainingImage(actionDeps(), config())).rejects.toMatchObject({
       step: 'login',
       message: expect.stringContaining('login attempt failed'),
     });
@@ -454,7 +481,7 @@ describe('without push or with a given image', () => {
   it('push: false builds locally: no ECR, no login, no registry cache', async () => {
     const cfg = config({ push: false });
     const tag = await hashTag(cfg);
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, cfg);
+    const result = await resolveTrainingImage(actionDeps(), cfg);
     expect(result).toEqual({ imageUri: `${REPO}:${tag}`, tag, built: true });
     const recorded = await calls();
     expect(recorded.map((c) => c.argv.slice(0, 2))).toEqual([
@@ -469,7 +496,7 @@ describe('without push or with a given image', () => {
 
   it('says what to do when docker is missing, before fetching any token', async () => {
     const docker = execDocker(path.join(work, 'no-such-docker'));
-    await expect(resolveTrainingImage({ ecr, docker, tempDir: work }, config())).rejects.toThrow(
+    await expect(resolveTrainingImage(actionDeps({ docker }), config())).rejects.toThrow(
       /cannot run .*no-such-docker.*set image-uri to use a prebuilt image/,
     );
     expect(stdout).not.toContain('::add-mask::');
@@ -477,12 +504,10 @@ describe('without push or with a given image', () => {
 
   it('image-uri skips the stage', async () => {
     const uri = `${URI}:v1`;
-    const result = await resolveTrainingImage({ ecr, tempDir: work }, config({ imageUri: uri }));
+    const result = await resolveTrainingImage(actionDeps(), config({ imageUri: uri }));
     expect(result).toEqual({ imageUri: uri, tag: 'v1', built: false });
     const pinned = `${URI}@${DIGEST}`;
-    expect(
-      await resolveTrainingImage({ ecr, tempDir: work }, config({ imageUri: pinned })),
-    ).toEqual({
+    expect(await resolveTrainingImage(actionDeps(), config({ imageUri: pinned }))).toEqual({
       imageUri: pinned,
       imageDigest: DIGEST,
       tag: '',
@@ -490,5 +515,53 @@ describe('without push or with a given image', () => {
     });
     expect(await calls()).toEqual([]);
     expect(await readdir(work)).toEqual(['training-container']);
+  });
+});
+
+describe('in the CLI: no workflow commands, nothing on stdout', () => {
+  const secretFree = (lines: string[]) => {
+    const all = lines.join('\n');
+    expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain(TOKEN);
+    expect(all).not.toMatch(/^::/m);
+  };
+
+  it.each([
+    ['buildx', ''],
+    ['docker build + push', 'buildx version'],
+  ])(
+    'logs in, builds and pushes (%s) with every line in the log and none on stdout',
+    async (_, fail) => {
+      if (fail) process.env.DOCKER_STANDIN_FAIL = fail;
+      const lines: string[] = [];
+      const result = await resolveTrainingImage(cliDeps(lines), pushToMain());
+      expect(result).toMatchObject({ built: true, imageDigest: DIGEST, commitTag: SHA });
+      // `train --json` keeps stdout for its JSON: no ::add-mask:: (which would show the secret in
+      // clear in a terminal), no ::group::, no [command] echo, no raw docker output.
+      expect(stdout).toBe('');
+      const recorded = await calls();
+      expect(recorded[1]?.stdin?.bytes).toBe(Buffer.byteLength(PASSWORD));
+      expect(lines).toContain(`docker login --username AWS --password-stdin ${REGISTRY}`);
+      expect(lines).toContain('Login Succeeded');
+      expect(lines).toContain(
+        fail
+          ? 'Successfully built 0123456789ab'
+          : '#1 [internal] load build definition from Dockerfile',
+      );
+      secretFree(lines);
+    },
+  );
+
+  it('a failing build still prints nothing and keeps the tail for the error', async () => {
+    process.env.DOCKER_STANDIN_FAIL = 'buildx build';
+    process.env.DOCKER_STANDIN_FAIL_OUTPUT = 'ERROR: failed to solve\n';
+    const lines: string[] = [];
+    await expect(resolveTrainingImage(cliDeps(lines), config())).rejects.toMatchObject({
+      step: 'build',
+      tail: ['ERROR: failed to solve'],
+    });
+    expect(stdout).toBe('');
+    expect(lines).toContain('ERROR: failed to solve');
+    secretFree(lines);
   });
 });

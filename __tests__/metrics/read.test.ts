@@ -8,6 +8,7 @@ import {
   metricsFromFinalMetricData,
   parseJsonLenient,
   parseMetricsJson,
+  readJobMetrics,
 } from '../../src/metrics/read.js';
 import { parseResultsCsv, RESULTS_COLUMNS } from '../../src/metrics/results-csv.js';
 import { makeOutputArchive, METRICS_JSON, RESULTS_CSV } from './archive.js';
@@ -222,5 +223,36 @@ describe('real container output fixture', () => {
     if (metrics.epochsCompleted !== undefined) {
       expect(epochs[epochs.length - 1]?.epoch).toBe(metrics.epochsCompleted);
     }
+  });
+});
+
+describe('readJobMetrics with a damaged results.csv', () => {
+  it('keeps the metrics.json numbers and logs why the epoch line is missing', async () => {
+    const archive = makeOutputArchive({
+      'metrics.json': JSON.stringify(METRICS_JSON),
+      'results.csv': 'not,a,results,file\n1,2,3,4\n',
+    });
+    const s3 = {
+      send: async () => ({ Body: { transformToByteArray: async () => new Uint8Array(archive) } }),
+    };
+    const logged: string[] = [];
+    const metrics = await readJobMetrics(
+      s3 as never,
+      {
+        jobName: 'j',
+        status: 'Completed',
+        finalMetrics: {},
+        instanceType: 'ml.g5.xlarge',
+        instanceCount: 1,
+        spot: false,
+        consoleUrl: '',
+        region: 'us-east-1',
+        outputDataUri: 's3://b/p/output/j/output/output.tar.gz',
+      },
+      { log: (m) => logged.push(m) },
+    );
+    expect(metrics.map50).toBe(METRICS_JSON.map50);
+    expect(metrics.epochs).toEqual([]);
+    expect(logged.join('\n')).toMatch(/results\.csv could not be read/);
   });
 });

@@ -15,9 +15,9 @@ import {
   pollTrainingJob,
   startOrAttach,
   stopTrainingJob,
-  suffixedJobName,
   withJobName,
 } from '../../src/training/sagemaker.js';
+import { suffixJobName } from '../../src/jobname.js';
 import { buildTrainingJobRequest, metricDefinitionsFromFile } from '../../src/training/request.js';
 import type { TransitionEvent } from '../../src/training/status.js';
 import {
@@ -438,6 +438,42 @@ describe('startOrAttach', () => {
     });
   });
 
+  it('an explicit job-name reports its Completed job only when it trained the same inputs', async () => {
+    const req = request();
+    const same = describeResponse('Completed', [S, C], {
+      TrainingJobName: req.TrainingJobName,
+      AlgorithmSpecification: req.AlgorithmSpecification,
+      HyperParameters: req.HyperParameters,
+      InputDataConfig: req.InputDataConfig,
+    });
+    sm.on(DescribeTrainingJobCommand).resolves(same);
+    const result = await startOrAttach(client, req, {
+      derivedName: false,
+      log: recordingLog(),
+      retry: fast,
+    });
+    expect(result.alreadyEnded?.status).toBe('Completed');
+
+    // Same name, new data and epochs (a nightly workflow with a fixed name): refuse, name the differences.
+    sm.reset();
+    sm.on(DescribeTrainingJobCommand).resolves({
+      ...same,
+      HyperParameters: { ...req.HyperParameters, epochs: '1' },
+      InputDataConfig: [
+        {
+          ChannelName: 'training',
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/old/' } },
+        },
+      ],
+    });
+    await expect(
+      startOrAttach(client, req, { derivedName: false, log: recordingLog(), retry: fast }),
+    ).rejects.toThrow(
+      /already exists \(Completed\) with different hyperparameters, data\. .*set a new job-name/,
+    );
+    expect(sm.commandCalls(CreateTrainingJobCommand)).toHaveLength(0);
+  });
+
   it('starts a fresh -r2 job (with its own checkpoints) after a Failed one', async () => {
     sm.on(DescribeTrainingJobCommand, { TrainingJobName: 'floorplans-pr-12-abc1234' })
       .resolves(describeResponse('Failed', [S], { FailureReason: 'CapacityError' }))
@@ -519,12 +555,12 @@ describe('startOrAttach', () => {
 
 describe('job name helpers', () => {
   it('suffixes within 63 characters without leaving a trailing hyphen', () => {
-    expect(suffixedJobName('abc', 2)).toBe('abc-r2');
+    expect(suffixJobName('abc', 2)).toBe('abc-r2');
     const long = `${'a'.repeat(59)}-bcdef`;
-    const name = suffixedJobName(long, 12);
+    const name = suffixJobName(long, 12);
     expect(name).toBe(`${'a'.repeat(59)}-r12`);
     expect(name.length).toBeLessThanOrEqual(63);
-    expect(suffixedJobName('x'.repeat(63), 3)).toHaveLength(63);
+    expect(suffixJobName('x'.repeat(63), 3)).toHaveLength(63);
   });
 
   it('moves the checkpoint dir with the name', () => {

@@ -6,12 +6,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { CommanderError, type Command } from 'commander';
 import { createS3Client } from '../aws.js';
 import { recordBranchSnapshot } from '../dataset/branches.js';
-import { checkBucketName, normalizePrefix } from '../dataset/keys.js';
+import { checkBucketName, checkPrefix } from '../dataset/keys.js';
 import { hashProgressLogger, progressLogger } from '../dataset/progress.js';
 import { datasetStats, formatFindings, formatValidationSummary } from '../dataset/report.js';
 import { buildSnapshot } from '../dataset/snapshot.js';
 import { formatSyncTable, syncSnapshot } from '../dataset/sync.js';
 import { inspectDataset } from '../dataset/validate.js';
+import { inputSpec } from '../inputs.js';
 
 export interface DatasetCommandDeps {
   stdout?: (text: string) => void;
@@ -97,7 +98,11 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .description('validate a dataset and sync it to S3 as a content-addressed snapshot')
     .requiredOption('--dataset <dir>', 'dataset directory or its yaml file')
     .requiredOption('--bucket <bucket>', 'S3 bucket')
-    .option('--prefix <prefix>', 'key prefix in the bucket', 'yolo-training')
+    .option(
+      '--prefix <prefix>',
+      'key prefix in the bucket (no leading or trailing slash)',
+      inputSpec('prefix').default,
+    )
     .option('--region <region>', 'AWS region (default: AWS_REGION or AWS_DEFAULT_REGION)')
     .option('--aws-region <region>', 'same as --region (the spelling of train and report)')
     .option('--concurrency <n>', 'uploads at once', '16')
@@ -120,7 +125,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         let prefix: string;
         try {
           bucket = checkBucketName(opts.bucket, '--bucket');
-          prefix = normalizePrefix(opts.prefix, '--prefix');
+          prefix = checkPrefix(opts.prefix, '--prefix');
         } catch (error) {
           throw new UsageError((error as Error).message);
         }

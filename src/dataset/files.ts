@@ -22,38 +22,64 @@ export interface WalkedFile {
   abs: string;
 }
 
+export interface WalkResult {
+  /** Regular files whose real path is inside the root, sorted by `rel`. */
+  files: WalkedFile[];
+  /**
+   * Symlinks (to files or directories) that resolve outside the root, sorted: never read, hashed
+   * or uploaded. A pull request could otherwise link `x.jpg` to a secret on the runner.
+   */
+  outside: WalkedFile[];
+}
+
+/** Whether `child` is `parent` or under it (both absolute and already resolved). */
+export function isWithin(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
 /**
- * Every regular file under `root`, sorted by relative path. Symlinks are followed (datasets are
- * often assembled from linked folders); a directory seen twice through links is walked once.
+ * Every regular file under `root`. Symlinks are followed while they stay inside the root (datasets
+ * are often assembled from linked folders); a directory seen twice through links is walked once,
+ * dangling links are skipped and links that resolve outside the root are reported, not followed.
  */
-export async function walkFiles(root: string): Promise<WalkedFile[]> {
-  const out: WalkedFile[] = [];
+export async function walkDataset(root: string): Promise<WalkResult> {
+  const files: WalkedFile[] = [];
+  const outside: WalkedFile[] = [];
+  const realRoot = await fs.realpath(root);
   const seen = new Set<string>();
-  async function visit(dir: string): Promise<void> {
-    const real = await fs.realpath(dir);
+  const entry = (abs: string): WalkedFile => ({ rel: toPosix(path.relative(root, abs)), abs });
+  async function visit(dir: string, real: string): Promise<void> {
     if (seen.has(real)) return;
     seen.add(real);
     const entries = await fs.readdir(dir, { withFileTypes: true });
-    const subdirs: string[] = [];
-    for (const entry of entries) {
-      if (isExcluded(entry.name)) continue;
-      const abs = path.join(dir, entry.name);
-      let kind: 'file' | 'dir' | 'other' = entry.isFile()
-        ? 'file'
-        : entry.isDirectory()
-          ? 'dir'
-          : 'other';
-      if (entry.isSymbolicLink()) {
-        const stat = await fs.stat(abs).catch(() => undefined); // dangling links are skipped
-        kind = stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'other';
-      }
-      if (kind === 'file') out.push({ rel: toPosix(path.relative(root, abs)), abs });
-      else if (kind === 'dir') subdirs.push(abs);
+    const subdirs: [string, string][] = [];
+    for (const e of entries) {
+      if (isExcluded(e.name)) continue;
+      const abs = path.join(dir, e.name);
+      if (e.isSymbolicLink()) {
+        const target = await fs.realpath(abs).catch(() => undefined); // dangling links are skipped
+        if (target === undefined) continue;
+        if (!isWithin(realRoot, target)) {
+          outside.push(entry(abs));
+          continue;
+        }
+        const stat = await fs.stat(target).catch(() => undefined);
+        if (stat?.isFile()) files.push(entry(abs));
+        else if (stat?.isDirectory()) subdirs.push([abs, target]);
+      } else if (e.isFile()) files.push(entry(abs));
+      else if (e.isDirectory()) subdirs.push([abs, path.join(real, e.name)]);
     }
-    for (const sub of subdirs) await visit(sub);
+    for (const [abs, target] of subdirs) await visit(abs, target);
   }
-  await visit(root);
-  return out.sort((a, b) => compareCodePoints(a.rel, b.rel));
+  await visit(root, realRoot);
+  const byRel = (a: WalkedFile, b: WalkedFile) => compareCodePoints(a.rel, b.rel);
+  return { files: files.sort(byRel), outside: outside.sort(byRel) };
+}
+
+/** The files of walkDataset (links that leave the root are left out). */
+export async function walkFiles(root: string): Promise<WalkedFile[]> {
+  return (await walkDataset(root)).files;
 }
 
 /** Orders strings by Unicode code point (what Python's sorted() does), not by UTF-16 unit. */

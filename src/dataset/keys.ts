@@ -9,18 +9,39 @@ export function checkBucketName(bucket: string, input = 'bucket'): string {
   return b;
 }
 
-/** Trims slashes; '' is allowed (keys then start at the bucket root). */
-export function normalizePrefix(prefix: string, input = 'prefix'): string {
-  const p = prefix.trim().replace(/^\/+|\/+$/g, '');
-  if (p.split('/').some((part) => part === '' || part === '.' || part === '..') && p !== '') {
-    throw new Error(`${input} '${prefix}' must not contain empty, '.' or '..' path segments`);
+const PREFIX_CHARS = /^[A-Za-z0-9!_.*'()/-]+$/;
+
+/**
+ * The rule a key prefix breaks, or undefined when it is fine. The one prefix rule: the action's
+ * `prefix` input (config.ts) and `sync --prefix` both use it, so data synced by one is found by the
+ * other. Pure; the caller trims.
+ */
+export function prefixProblem(prefix: string): string | undefined {
+  if (prefix === '') return 'must not be empty';
+  if (prefix.startsWith('/') || prefix.endsWith('/')) return 'must not start or end with a slash';
+  if (prefix.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    return 'must not contain empty, "." or ".." path segments';
   }
+  if (!PREFIX_CHARS.test(prefix)) {
+    return "may contain only letters, digits, /, !, -, _, ., *, ' and parentheses";
+  }
+  if (prefix.length > 512) return 'must be at most 512 characters';
+  return undefined;
+}
+
+/** The trimmed prefix, or an error naming the input, the value and the rule it breaks. */
+export function checkPrefix(prefix: string, input = 'prefix'): string {
+  const p = prefix.trim();
+  const rule = prefixProblem(p);
+  if (rule) throw new Error(`${input} '${prefix}' ${rule}`);
   return p;
 }
 
 export interface DatasetKeys {
   objectsPrefix: string;
   object(sha256: string): string;
+  /** Where a large blob is uploaded and checked before it is copied to its content key. */
+  upload(id: string): string;
   snapshot(fingerprint: string): string;
   manifest(fingerprint: string): string;
   /** Per-class counts beside a snapshot (not part of the snapshot contract; used for diffs). */
@@ -29,11 +50,11 @@ export interface DatasetKeys {
 }
 
 export function datasetKeys(prefix: string): DatasetKeys {
-  const p = normalizePrefix(prefix);
-  const base = p === '' ? 'datasets' : `${p}/datasets`;
+  const base = `${checkPrefix(prefix)}/datasets`;
   return {
     objectsPrefix: `${base}/objects/`,
     object: (sha) => `${base}/objects/${sha}`,
+    upload: (id) => `${base}/uploads/${id}`,
     snapshot: (fp) => `${base}/snapshots/${fp}.json`,
     manifest: (fp) => `${base}/snapshots/${fp}.manifest`,
     stats: (fp) => `${base}/snapshots/${fp}.stats.json`,

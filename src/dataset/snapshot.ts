@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { hashFile, sha256Hex } from '../hash.js';
 import { mapLimit } from './concurrency.js';
-import { compareCodePoints, toPosix, walkFiles } from './files.js';
+import { compareCodePoints, toPosix, walkDataset } from './files.js';
 import { locateDataset } from './yaml.js';
 
 export interface SnapshotFile {
@@ -85,7 +85,13 @@ export async function buildSnapshot(
   options: BuildSnapshotOptions = {},
 ): Promise<Snapshot> {
   const { root, yamlPath } = await locateDataset(datasetPath);
-  const walked = await walkFiles(root);
+  const { files: walked, outside } = await walkDataset(root);
+  if (outside.length > 0) {
+    // Validation reports these too; a snapshot never silently differs from the directory.
+    throw new Error(
+      `${outside.length} symbolic link(s) resolve outside the dataset directory ${root} and are never uploaded (e.g. ${outside[0]?.rel}): copy the files into the dataset instead`,
+    );
+  }
   let done = 0;
   const hashed = await mapLimit(walked, options.concurrency ?? 16, async (file) => {
     const result = await hashFile(file.abs);

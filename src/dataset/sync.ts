@@ -2,15 +2,20 @@
 // never mistaken for a whole one. Order: existence check of the snapshot JSON (a no-op sync is that
 // one request) -> one listing of existing blobs -> missing blobs -> ManifestFile -> stats -> the
 // snapshot JSON last (its presence means complete).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -45,6 +50,11 @@ export interface SyncOptions extends Pick<RetryOptions, 'sleep' | 'random' | 'on
   multipartThreshold?: number;
   /** Multipart part size (default 8 MiB; S3's minimum is 5 MiB). */
   partSize?: number;
+  /**
+   * A checked large blob is copied from its upload key in one CopyObject up to this size, in
+   * UploadPartCopy parts of this size above it (default 5 GiB, CopyObject's limit).
+   */
+  copyPartSize?: number;
   /** Split of each file (path relative to the snapshot root), for the per-split table. */
   splitOf?: ReadonlyMap<string, string>;
   /** Per-class counts written beside the snapshot for later diffs. */
@@ -174,6 +184,18 @@ function changedError(rel: string): ContentChangedError {
   );
 }
 
+/** A local read error of `rel`; the cause's code is kept (isRetryableUploadError reads it). */
+function readError(rel: string, cause: unknown): Error {
+  const e = cause as NodeJS.ErrnoException;
+  return Object.assign(
+    new Error(
+      `${rel} could not be read while it was being uploaded (${e?.message ?? String(cause)}): run the sync again once the dataset is stable`,
+      { cause },
+    ),
+    e?.code ? { code: e.code } : {},
+  );
+}
+
 /** One blob to store: the file it is read from and what its content must be. */
 interface BlobPut {
   s3: S3Client;
@@ -187,6 +209,10 @@ interface BlobPut {
   signal?: AbortSignal;
 }
 
+/**
+ * Small blobs are read whole, checked, and that same buffer is the request body: what is stored
+ * is exactly what was hashed, so a file changing meanwhile can never reach the content key.
+ */
 async function putSmall({ s3, bucket, key, abs, rel, expected, signal }: BlobPut): Promise<void> {
   const data = await fs.readFile(abs);
   if (data.length !== expected.size || sha256Hex(data) !== expected.sha256) throw changedError(rel);
@@ -202,40 +228,146 @@ async function putSmall({ s3, bucket, key, abs, rel, expected, signal }: BlobPut
   );
 }
 
-/** Multipart through lib-storage, hashing as it streams; a blob that does not match is removed. */
+interface LargePut {
+  /** Temporary key for this attempt (datasets/uploads/<random>). */
+  uploadKey: string;
+  partSize: number;
+  copyPartSize: number;
+}
+
+/** `bucket/key` for CopySource, each segment URL-encoded. */
+function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Server-side copy; above copyPartSize (CopyObject stops at 5 GiB) as a multipart copy. */
+async function copyBlob(
+  s3: S3Client,
+  bucket: string,
+  from: string,
+  to: string,
+  size: number,
+  copyPartSize: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const CopySource = copySource(bucket, from);
+  if (size <= copyPartSize) {
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource }), {
+      abortSignal: signal,
+    });
+    return;
+  }
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: to,
+      ContentType: 'application/octet-stream',
+    }),
+    { abortSignal: signal },
+  );
+  try {
+    const ranges = Array.from({ length: Math.ceil(size / copyPartSize) }, (_, i) => i);
+    const parts = await mapLimit(
+      ranges,
+      4,
+      async (i) => {
+        const first = i * copyPartSize;
+        const last = Math.min(size, first + copyPartSize) - 1;
+        const res = await s3.send(
+          new UploadPartCopyCommand({
+            Bucket: bucket,
+            Key: to,
+            UploadId,
+            PartNumber: i + 1,
+            CopySource,
+            CopySourceRange: `bytes=${first}-${last}`,
+          }),
+          { abortSignal: signal },
+        );
+        return { PartNumber: i + 1, ETag: res.CopyPartResult?.ETag };
+      },
+      signal,
+    );
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: to,
+        UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+      { abortSignal: signal },
+    );
+  } catch (error) {
+    await s3
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId }))
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Multipart through lib-storage to a temporary key, hashing as it streams: a file that changed
+ * fails the stream before its end, so the upload is never completed. Only a checked object is
+ * copied to its content key, which therefore never holds wrong bytes, even for a moment (another
+ * sync may be relying on it). The temporary object is removed (best effort: a run killed mid-way
+ * leaves it behind, harmless, for a lifecycle rule on datasets/uploads/); nothing else is deleted.
+ */
 async function putLarge(
   { s3, bucket, key, abs, rel, expected, signal }: BlobPut,
-  partSize: number,
+  { uploadKey, partSize, copyPartSize }: LargePut,
 ): Promise<void> {
   const hash = createHash('sha256');
   let size = 0;
-  const body = createReadStream(abs).pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    }),
-  );
+  let verified = false;
+  let sourceError: unknown;
+  const source = createReadStream(abs);
+  source.once('error', (error) => (sourceError = error));
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > expected.size) return done(changedError(rel));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      verified = size === expected.size && hash.digest('hex') === expected.sha256;
+      done(verified ? null : changedError(rel));
+    },
+  });
+  // pipeline handles the errors of both streams (one reaches the upload through `body`).
+  pipeline(source, body, () => undefined);
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
+  const removeUpload = () =>
+    s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: uploadKey })).catch(() => undefined);
   try {
     await new Upload({
       client: s3,
-      params: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/octet-stream' },
+      params: {
+        Bucket: bucket,
+        Key: uploadKey,
+        Body: body,
+        ContentType: 'application/octet-stream',
+      },
       partSize,
       queueSize: 4,
       leavePartsOnError: false,
       abortController: controller,
     }).done();
+  } catch (error) {
+    throw sourceError !== undefined ? readError(rel, sourceError) : error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    // Every path: no open file, whether the upload finished, failed or will be retried.
+    source.destroy();
+    body.destroy();
   }
-  if (size !== expected.size || hash.digest('hex') !== expected.sha256) {
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    throw changedError(rel);
+  try {
+    if (!verified) throw changedError(rel); // the upload completed without the stream's end
+    await copyBlob(s3, bucket, uploadKey, key, expected.size, copyPartSize, signal);
+  } finally {
+    await removeUpload();
   }
 }
 
@@ -297,6 +429,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
   const concurrency = options.concurrency ?? 16;
   const threshold = options.multipartThreshold ?? 16 * 1024 * 1024;
   const partSize = options.partSize ?? 8 * 1024 * 1024;
+  const copyPartSize = options.copyPartSize ?? 5 * 1024 * 1024 * 1024;
   const counter = countRequests(s3);
   const finish = (alreadyComplete: boolean, uploaded: Set<string>): SyncResult => {
     const perSplit = splitRows(snapshot, uploaded, options.splitOf);
@@ -348,7 +481,10 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
           signal,
         };
         await withRetry(
-          () => (file.size >= threshold ? putLarge(blob, partSize) : putSmall(blob)),
+          () =>
+            file.size >= threshold
+              ? putLarge(blob, { uploadKey: keys.upload(randomUUID()), partSize, copyPartSize })
+              : putSmall(blob),
           {
             attempts: (options.retries ?? 4) + 1,
             baseMs: 250,

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { mapLimit } from './concurrency.js';
-import { toPosix, walkFiles } from './files.js';
+import { isWithin, toPosix, walkDataset } from './files.js';
 import { extensionOf, inspectImageFile, isImagePath, IMAGE_EXTENSIONS } from './images.js';
 import { checkLabelText } from './labels.js';
 import {
@@ -130,6 +130,7 @@ async function imagesOfSource(
   yamlPath: string,
   byDir: (relDir: string) => string[],
   files: Set<string>,
+  leavesRoot: (rel: string) => boolean,
   out: Collector,
 ): Promise<string[]> {
   if (!isInside(root, source.abs)) {
@@ -160,6 +161,18 @@ async function imagesOfSource(
       `${split}: '${source.value}' is a file but not a .txt list of images`,
       source.line,
     );
+    return [];
+  }
+  if (!files.has(rel)) {
+    // Through a link out of the root (already an error, and never read) or left out of the walk.
+    if (!leavesRoot(rel)) {
+      out.add(
+        'error',
+        yamlPath,
+        `${split}: '${source.value}' is not in the snapshot (hidden names, *.cache files and folders already reached through another link are left out), so training would not find it`,
+        source.line,
+      );
+    }
     return [];
   }
 
@@ -199,6 +212,10 @@ async function imagesOfSource(
     } else images.push(imageRel);
   });
   return images;
+}
+
+function outsideMessage(root: string): string {
+  return `is a symbolic link that resolves outside the dataset directory ${root}: it is neither read nor uploaded (copy the file into the dataset instead)`;
 }
 
 export async function inspectDataset(
@@ -242,6 +259,11 @@ export async function inspectDataset(
   for (const ignored of location.ignoredYamls) {
     out.add('warning', ignored, `ignored: ${out.display(yamlPath)} is used`);
   }
+  // A yaml linked to a file outside the dataset is never read: its errors could echo the file.
+  if (!isWithin(await fs.realpath(root), await fs.realpath(yamlPath))) {
+    out.add('error', yamlPath, outsideMessage(out.display(root)));
+    return { report: report(), root, membership };
+  }
   const parsed = parseDatasetYaml(await fs.readFile(yamlPath, 'utf8'), yamlPath);
   for (const f of parsed.findings) out.add(f.severity, yamlPath, f.message, f.line);
   const config = parsed.config;
@@ -261,7 +283,10 @@ export async function inspectDataset(
     return { report: report(config, yamlShown), root, membership };
   }
 
-  const walked = await walkFiles(root);
+  const { files: walked, outside } = await walkDataset(root);
+  for (const link of outside) out.add('error', link.abs, outsideMessage(out.display(root)));
+  const outsideRels = outside.map((f) => f.rel);
+  const leavesRoot = (rel: string) => outsideRels.some((o) => rel === o || rel.startsWith(`${o}/`));
   const files = new Set(walked.map((f) => f.rel));
   const byDir = (relDir: string) => {
     const prefix = relDir === '' ? '' : `${relDir}/`;
@@ -277,7 +302,16 @@ export async function inspectDataset(
     const images = new Set<string>();
     for (const source of sources) {
       if (isInside(root, source.abs)) listFiles.add(toPosix(path.relative(root, source.abs)));
-      for (const image of await imagesOfSource(source, split, root, yamlPath, byDir, files, out)) {
+      for (const image of await imagesOfSource(
+        source,
+        split,
+        root,
+        yamlPath,
+        byDir,
+        files,
+        leavesRoot,
+        out,
+      )) {
         images.add(image);
       }
     }

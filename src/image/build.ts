@@ -1,9 +1,11 @@
 // The build stage: give the training job an image in ECR, building it only when the container
 // source (build context, build args, platform) has never been built before.
+// Everything it reports goes through the injected log (docker output included, line by line) and
+// secrets through the injected mask: nothing here writes to stdout or emits workflow commands, so
+// the CLI's stdout stays clean and the action's pipeline group is not nested.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { Config } from '../types.js';
@@ -26,8 +28,12 @@ import {
   findImages,
   getRegistryLogin,
   isTagImmutable,
+  type ImageLog,
+  type MaskSecret,
   type RepositoryInfo,
 } from './ecr.js';
+
+export type { ImageLog, MaskSecret } from './ecr.js';
 
 export interface ImageResult {
   /** What the job runs: `<repository uri>:<tag>` (or the `image-uri` input, or a local name). */
@@ -62,20 +68,28 @@ export interface DockerResult {
   tail: string[];
 }
 
-export type DockerRunner = (
-  args: string[],
-  options?: { input?: Buffer; silent?: boolean },
-) => Promise<DockerResult>;
+export interface DockerRunOptions {
+  /** Written to docker's stdin (the registry password: never in argv). */
+  input?: Buffer;
+  /** Receives each line of stdout and stderr as it arrives; omitted: the output is only kept. */
+  onLine?: (line: string) => void;
+}
+
+export type DockerRunner = (args: string[], options?: DockerRunOptions) => Promise<DockerResult>;
 
 export const TAIL_LINES = 50;
 
-/** Runs docker through @actions/exec (argument array, no shell), streaming output to the log. */
+/**
+ * Runs docker through @actions/exec (argument array, no shell). exec itself prints nothing (no
+ * `[command]` echo, no raw output on stdout): each line goes to `onLine` and into the tail.
+ */
 export function execDocker(command = 'docker', env: NodeJS.ProcessEnv = process.env): DockerRunner {
   return async (args, options = {}) => {
     const tail: string[] = [];
     const keep = (line: string) => {
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
+      options.onLine?.(line);
     };
     let exitCode: number;
     try {
@@ -84,7 +98,7 @@ export function execDocker(command = 'docker', env: NodeJS.ProcessEnv = process.
         // Passed explicitly so docker sees this module's view of the environment (DOCKER_CONFIG,
         // DOCKER_HOST, ...), which is not always the process's own (test sandboxes, embedders).
         env: definedOnly(env),
-        silent: options.silent ?? false,
+        silent: true,
         ...(options.input ? { input: options.input } : {}),
         listeners: { stdline: keep, errline: keep },
       });
@@ -103,13 +117,17 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
+/** One docker step whose output is part of the log; a non-zero exit fails the stage. */
 async function runStep(
   docker: DockerRunner,
+  log: ImageLog,
   step: DockerStep,
   args: string[],
   input?: Buffer,
 ): Promise<DockerResult> {
-  const result = await docker(args, input ? { input } : {});
+  log.info(`docker ${args.join(' ')}`);
+  const onLine = (line: string) => log.info(line);
+  const result = await docker(args, input ? { input, onLine } : { onLine });
   if (result.exitCode !== 0) {
     const what = `docker ${args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ')}`;
     const shown = result.tail.length
@@ -148,6 +166,10 @@ async function readMetadataDigest(file: string): Promise<string | undefined> {
 
 export interface ImageDeps {
   ecr: ECRClient;
+  /** Progress, docker output and warnings (the pipeline's StageLog). */
+  log: ImageLog;
+  /** Called with the ECR token and password before they are used: core.setSecret in the action. */
+  mask: MaskSecret;
   /** Defaults to `docker` from PATH via @actions/exec. */
   docker?: DockerRunner;
   /** Where the buildx metadata file goes; defaults to RUNNER_TEMP or the OS temp dir. */
@@ -164,12 +186,13 @@ interface BuildPlan {
 }
 
 async function hasBuildx(docker: DockerRunner): Promise<boolean> {
-  return (await docker(buildxVersionArgs(), { silent: true })).exitCode === 0;
+  return (await docker(buildxVersionArgs())).exitCode === 0;
 }
 
 /** buildx when available (registry cache, direct push), else `docker build` + `docker push`. */
 async function buildAndPush(
   docker: DockerRunner,
+  log: ImageLog,
   plan: BuildPlan,
   useBuildx: boolean,
   tempDir: string,
@@ -189,27 +212,28 @@ async function buildAndPush(
         metadataFile,
         ...(plan.cacheRef ? { cacheRef: plan.cacheRef } : {}),
       });
-      await core.group(`Build${plan.push ? ' and push' : ''} ${primary}`, () =>
-        runStep(docker, 'build', args),
-      );
+      log.info(`Building${plan.push ? ' and pushing' : ''} ${primary}`);
+      await runStep(docker, log, 'build', args);
       return plan.push ? await readMetadataDigest(metadataFile) : undefined;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  core.info('docker buildx is not available: building with `docker build` (no registry cache)');
+  log.info('docker buildx is not available: building with `docker build` (no registry cache)');
   const args = classicBuildArgs({
     context: plan.context,
     refs: plan.refs,
     buildArgs: plan.buildArgs,
     platform: TRAINING_PLATFORM,
   });
-  await core.group(`Build ${primary}`, () => runStep(docker, 'build', args));
+  log.info(`Building ${primary}`);
+  await runStep(docker, log, 'build', args);
   if (!plan.push) return undefined;
   let digest: string | undefined;
   for (const ref of plan.refs) {
-    const result = await core.group(`Push ${ref}`, () => runStep(docker, 'push', pushArgs(ref)));
+    log.info(`Pushing ${ref}`);
+    const result = await runStep(docker, log, 'push', pushArgs(ref));
     digest ??= digestFromPushOutput(result.tail.join('\n'));
   }
   return digest;
@@ -228,8 +252,9 @@ export function effectiveBuildArgs(config: Pick<Config, 'buildArgs' | 'pretraine
  * no AWS credentials) it builds into the local image store and touches neither ECR nor a login.
  */
 export async function resolveTrainingImage(deps: ImageDeps, config: Config): Promise<ImageResult> {
+  const { log } = deps;
   if (config.imageUri) {
-    core.info(`Using the given image ${config.imageUri}; nothing to build`);
+    log.info(`Using the given image ${config.imageUri}; nothing to build`);
     const digest = digestOfReference(config.imageUri);
     return {
       imageUri: config.imageUri,
@@ -245,13 +270,14 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
   const buildArgs = effectiveBuildArgs(config);
   const hash = await hashBuildContext(context, buildArgs, TRAINING_PLATFORM);
   const { tag } = hash;
-  core.info(`Container source ${config.containerContext}: ${hash.files} files -> tag ${tag}`);
+  log.info(`Container source ${config.containerContext}: ${hash.files} files -> tag ${tag}`);
 
   if (!config.push) {
     const ref = `${config.ecrRepository}:${tag}`;
-    core.info('push is false: building locally only (no ECR, no registry login)');
+    log.info('push is false: building locally only (no ECR, no registry login)');
     await buildAndPush(
       docker,
+      log,
       { context, refs: [ref], buildArgs, push: false, cacheWrite: false },
       await hasBuildx(docker),
       tempDir,
@@ -259,7 +285,7 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
     return { imageUri: ref, tag, built: true };
   }
 
-  const repo = await ensureRepository(deps.ecr, config.ecrRepository);
+  const repo = await ensureRepository(deps.ecr, config.ecrRepository, log);
   const commitTag = commitTagFor(config.context);
   const wanted = [tag, CACHE_TAG, ...(commitTag ? [commitTag] : [])];
   const existing = await findImages(deps.ecr, repo.name, wanted);
@@ -267,13 +293,13 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
 
   const hashImage = existing.get(tag);
   if (hashImage) {
-    core.info(`${imageUri} already exists (${hashImage.digest}): skipping the build`);
+    log.info(`${imageUri} already exists (${hashImage.digest}): skipping the build`);
     let tagged = false;
     if (commitTag) {
       const current = existing.get(commitTag);
-      if (!current) tagged = await addTag(deps.ecr, repo.name, hashImage, commitTag);
+      if (!current) tagged = await addTag(deps.ecr, repo.name, hashImage, commitTag, log);
       else if (current.digest === hashImage.digest) tagged = true;
-      else core.warning(`${repo.uri}:${commitTag} already names ${current.digest}; not re-tagging`);
+      else log.warning(`${repo.uri}:${commitTag} already names ${current.digest}; not re-tagging`);
     }
     return {
       imageUri,
@@ -291,7 +317,7 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
     // repository would fail the whole push over an informational tag).
     const other = existing.get(commitTag);
     if (other)
-      core.warning(`${repo.uri}:${commitTag} already names ${other.digest}; not re-tagging`);
+      log.warning(`${repo.uri}:${commitTag} already names ${other.digest}; not re-tagging`);
     else {
       refs.push(`${repo.uri}:${commitTag}`);
       pushedCommitTag = commitTag;
@@ -299,14 +325,15 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
   }
   const cacheWrite = cacheWritable(repo, existing.has(CACHE_TAG));
   if (!cacheWrite) {
-    core.info(`${repo.uri}:${CACHE_TAG} exists and tags are immutable: using the cache read-only`);
+    log.info(`${repo.uri}:${CACHE_TAG} exists and tags are immutable: using the cache read-only`);
   }
 
   // Probed before the token is fetched: a host without docker fails here, holding no secret yet.
   const buildx = await hasBuildx(docker);
-  const login = await getRegistryLogin(deps.ecr, repo.registry);
+  const login = await getRegistryLogin(deps.ecr, repo.registry, deps.mask);
   await runStep(
     docker,
+    log,
     'login',
     loginArgs(login.registry, login.username),
     Buffer.from(login.password, 'utf8'),
@@ -315,17 +342,18 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
   try {
     digest = await buildAndPush(
       docker,
+      log,
       { context, refs, buildArgs, push: true, cacheRef: `${repo.uri}:${CACHE_TAG}`, cacheWrite },
       buildx,
       tempDir,
     );
   } finally {
     // Do not leave a registry credential in ~/.docker/config.json (self-hosted runners persist it).
-    const out = await docker(logoutArgs(login.registry), { silent: true }).catch(() => undefined);
-    if (out?.exitCode !== 0) core.warning(`docker logout ${login.registry} failed`);
+    const out = await docker(logoutArgs(login.registry)).catch(() => undefined);
+    if (out?.exitCode !== 0) log.warning(`docker logout ${login.registry} failed`);
   }
-  if (!digest) core.warning(`pushed ${imageUri} but could not read its digest`);
-  core.info(`Pushed ${imageUri}${digest ? ` (${digest})` : ''}`);
+  if (!digest) log.warning(`pushed ${imageUri} but could not read its digest`);
+  log.info(`Pushed ${imageUri}${digest ? ` (${digest})` : ''}`);
   return {
     imageUri,
     tag,

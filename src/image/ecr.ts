@@ -1,5 +1,6 @@
 // Thin ECR adapter: repository, image lookup, extra tags and the registry login, via the SDK.
-import * as core from '@actions/core';
+// Logging and secret masking are the caller's: the action routes them to @actions/core, the CLI to
+// its own sinks (a workflow command such as ::add-mask:: printed in a terminal would show the secret).
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -12,6 +13,15 @@ import {
 } from '@aws-sdk/client-ecr';
 import { errorName } from '../errors.js';
 import { CACHE_TAG } from './docker-args.js';
+
+/** Where the image stage reports progress (the pipeline's StageLog satisfies it). */
+export interface ImageLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+/** Hides a value from all later output: core.setSecret in the action, a no-op in the CLI. */
+export type MaskSecret = (secret: string) => void;
 
 export interface RepositoryInfo {
   name: string;
@@ -73,7 +83,11 @@ const CREATE_SETTINGS = {
 };
 
 /** Find the repository or create it (scan on push, immutable tags). Existing settings are kept. */
-export async function ensureRepository(ecr: ECRClient, name: string): Promise<RepositoryInfo> {
+export async function ensureRepository(
+  ecr: ECRClient,
+  name: string,
+  log: ImageLog,
+): Promise<RepositoryInfo> {
   const describe = async () =>
     (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })))
       .repositories?.[0];
@@ -100,12 +114,12 @@ export async function ensureRepository(ecr: ECRClient, name: string): Promise<Re
       // Partitions without tag-mutability exclusions: plain IMMUTABLE, the cache is then read-only
       // after its first write (the build stage checks before exporting it).
       if (errorName(error) !== 'InvalidParameterException') throw error;
-      core.warning(
+      log.warning(
         `ECR rejected tag-mutability exclusions (${(error as Error).message}); creating ${name} with IMMUTABLE tags`,
       );
       created = await create({ imageTagMutability: 'IMMUTABLE' });
     }
-    core.info(`Created ECR repository ${name} (scan on push, immutable tags)`);
+    log.info(`Created ECR repository ${name} (scan on push, immutable tags)`);
     return toInfo(created.repository, true);
   } catch (error) {
     // A concurrent run created it between our describe and create.
@@ -191,6 +205,7 @@ export async function addTag(
   repositoryName: string,
   image: StoredImage,
   tag: string,
+  log: ImageLog,
 ): Promise<boolean> {
   try {
     await ecr.send(
@@ -201,16 +216,16 @@ export async function addTag(
         ...(image.mediaType ? { imageManifestMediaType: image.mediaType } : {}),
       }),
     );
-    core.info(`Tagged ${repositoryName}@${image.digest} as ${tag}`);
+    log.info(`Tagged ${repositoryName}@${image.digest} as ${tag}`);
     return true;
   } catch (error) {
     const name = errorName(error);
     if (name === 'ImageAlreadyExistsException') {
-      core.info(`${repositoryName}:${tag} already names ${image.digest}`);
+      log.info(`${repositoryName}:${tag} already names ${image.digest}`);
       return true;
     }
     if (name === 'ImageTagAlreadyExistsException') {
-      core.warning(`${repositoryName}:${tag} already names another image; left unchanged`);
+      log.warning(`${repositoryName}:${tag} already names another image; left unchanged`);
       return false;
     }
     throw error;
@@ -219,19 +234,24 @@ export async function addTag(
 
 /**
  * Registry credentials from GetAuthorizationToken. Both the token and the decoded password are
- * masked before this returns, so no later log line, error or debug output can show them.
+ * passed to `mask` before this returns, so in the action no later log line, error or debug output
+ * can show them. Nothing here prints either value.
  */
-export async function getRegistryLogin(ecr: ECRClient, registry: string): Promise<RegistryLogin> {
+export async function getRegistryLogin(
+  ecr: ECRClient,
+  registry: string,
+  mask: MaskSecret,
+): Promise<RegistryLogin> {
   const out = await ecr.send(new GetAuthorizationTokenCommand({}));
   const token = out.authorizationData?.[0]?.authorizationToken;
   if (!token) throw new Error('ECR GetAuthorizationToken returned no token');
-  core.setSecret(token);
+  mask(token);
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0 || colon === decoded.length - 1) {
     throw new Error('ECR authorization token is not in the form <user>:<password>');
   }
   const password = decoded.slice(colon + 1);
-  core.setSecret(password);
+  mask(password);
   return { registry, username: decoded.slice(0, colon), password };
 }

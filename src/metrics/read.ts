@@ -4,7 +4,8 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Parser, type ReadEntry } from 'tar';
 import { isS3NotFound, parseS3Uri } from '../s3.js';
-import type { ClassMetrics, JobOutcome, Metrics } from '../types.js';
+import { errorMessage } from '../errors.js';
+import type { ClassMetrics, EpochRow, JobOutcome, Metrics } from '../types.js';
 import { parseResultsCsv } from './results-csv.js';
 
 export const METRICS_SCHEMA = 1;
@@ -240,6 +241,17 @@ export function metricsFromFinalMetricData(finalMetrics: Record<string, number>)
 
 // ---- S3 adapter --------------------------------------------------------------------------------
 
+/** results.csv only draws the epoch line: a damaged one is logged, never fatal. */
+function epochsFrom(text: string | undefined, log: (message: string) => void): EpochRow[] {
+  if (text === undefined) return [];
+  try {
+    return parseResultsCsv(text);
+  } catch (error) {
+    log(`results.csv could not be read (${errorMessage(error)}); the report has no epoch line`);
+    return [];
+  }
+}
+
 export interface ReadMetricsOptions {
   /** Why the fallback was taken, for the log. */
   log?: (message: string) => void;
@@ -273,7 +285,7 @@ export async function readJobMetrics(
     }
   }
 
-  const epochs = archive.resultsCsv !== undefined ? parseResultsCsv(archive.resultsCsv) : [];
+  const epochs = epochsFrom(archive.resultsCsv, log);
   if (archive.metricsJson !== undefined) {
     return { ...parseMetricsJson(archive.metricsJson), epochs };
   }

@@ -56,6 +56,8 @@ import { metricDefinitionsFromFile } from './request.js';
 export interface LocalLog {
   info(message: string): void;
   warning(message: string): void;
+  /** Text the job printed: written so the runner cannot read it as a command (default: info). */
+  untrusted?(line: string): void;
 }
 
 export interface LocalBackendDeps {
@@ -750,7 +752,9 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       const dir = jobDir(jobName);
       let record = await requireRecord(jobName);
       if (!isActive(record.status)) return outcomeFromRecord(record, dir, now());
-      const tail = tailFile(path.join(dir, LOG), record.logOffset, (line) => log.info(line));
+      const tail = tailFile(path.join(dir, LOG), record.logOffset, (line) =>
+        log.untrusted ? log.untrusted(line) : log.info(line),
+      );
       const waitStart = now();
       let killed = false;
       for (;;) {

@@ -2,6 +2,7 @@
 // bad request fails here with a readable message instead of as a ValidationException mid-run.
 import type { CreateTrainingJobCommandInput, Tag } from '@aws-sdk/client-sagemaker';
 import metricFile from '../../training-container/metric-definitions.json' with { type: 'json' };
+import { JOB_NAME_PATTERN } from '../jobname.js';
 import type { Config } from '../types.js';
 
 export interface MetricDefinition {
@@ -183,7 +184,6 @@ export const LIMITS = {
   imageMax: 255,
 } as const;
 
-export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const S3_URI_PATTERN = /^(https|s3):\/\/[^/]+\/?.*$/;
 const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]+$/;

@@ -46,7 +46,9 @@ export function createSageMakerBackend(deps: SageMakerBackendDeps): TrainingBack
     },
     async wait(jobName) {
       const tailer = deps.logs
-        ? new TrainingLogTailer(deps.logs, jobName, { write: (line) => log.info(line) })
+        ? new TrainingLogTailer(deps.logs, jobName, {
+            write: (line) => (log.untrusted ? log.untrusted(line) : log.info(line)),
+          })
         : undefined;
       return pollTrainingJob(sagemaker, jobName, {
         log,

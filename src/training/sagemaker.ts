@@ -16,8 +16,9 @@ import {
   type RetryOptions,
   type Sleep,
 } from '../retry.js';
+import { JOB_NAME_PATTERN, suffixJobName } from '../jobname.js';
 import type { JobOutcome } from '../types.js';
-import { JOB_NAME_PATTERN, LIMITS, validateRequest } from './request.js';
+import { validateRequest } from './request.js';
 import {
   formatOutcome,
   formatTransition,
@@ -33,6 +34,8 @@ export interface Log {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
+  /** Text the job printed: written so the runner cannot read it as a command (default: info). */
+  untrusted?(line: string): void;
 }
 
 /** Retry knobs for single API calls; the sleep/random come from the caller for tests. */
@@ -97,11 +100,6 @@ export function describeToOutcome(desc: DescribeTrainingJobResponse, region: str
 }
 
 /** `<base>-r<n>`, base shortened so the result stays a valid name of at most 63 characters. */
-export function suffixedJobName(base: string, n: number): string {
-  const suffix = `-r${n}`;
-  const head = base.slice(0, LIMITS.jobNameMax - suffix.length).replace(/-+$/, '');
-  return `${head}${suffix}`;
-}
 
 /** The same request under another name; its per-job checkpoint dir follows the name. */
 export function withJobName(
@@ -145,6 +143,28 @@ async function describeJob(
     if (isNotFoundError(error)) return undefined;
     throw error;
   }
+}
+
+/** What makes two jobs the same training: image, hyperparameters and data. Pure. */
+export function trainingDifferences(
+  existing: DescribeTrainingJobResponse,
+  request: CreateTrainingJobCommandInput,
+): string[] {
+  const channels = (
+    list: { ChannelName?: string; DataSource?: { S3DataSource?: { S3Uri?: string } } }[] = [],
+  ) => JSON.stringify(list.map((c) => [c.ChannelName, c.DataSource?.S3DataSource?.S3Uri]).sort());
+  const sorted = (h: Record<string, string> = {}) => JSON.stringify(Object.entries(h).sort());
+  const differences: string[] = [];
+  if (
+    existing.AlgorithmSpecification?.TrainingImage !== request.AlgorithmSpecification?.TrainingImage
+  ) {
+    differences.push('image');
+  }
+  if (sorted(existing.HyperParameters) !== sorted(request.HyperParameters))
+    differences.push('hyperparameters');
+  if (channels(existing.InputDataConfig) !== channels(request.InputDataConfig))
+    differences.push('data');
+  return differences;
 }
 
 export interface StartOrAttachOptions {
@@ -191,7 +211,7 @@ export async function startOrAttach(
   const triedCreate = new Set<string>();
 
   for (let n = 1; n <= maxSuffix; n++) {
-    const name = n === 1 ? base : suffixedJobName(base, n);
+    const name = n === 1 ? base : suffixJobName(base, n);
     const candidate = withJobName(request, name);
     // Two passes: a create that loses a race (ResourceInUse) looks again at what won.
     for (let pass = 0; pass < 2; pass++) {
@@ -212,6 +232,15 @@ export async function startOrAttach(
       // Our own create may have succeeded before a retry saw ResourceInUse.
       const ours = triedCreate.has(name);
       if (status === 'Completed') {
+        const changed = options.derivedName ? [] : trainingDifferences(existing, candidate);
+        if (changed.length > 0) {
+          // A fixed job-name reused for new data or settings (say, a nightly workflow): reporting
+          // the old model would pass a gate the new data never met.
+          throw new Error(
+            `Training job ${name} already exists (Completed) with different ${changed.join(', ')}. ` +
+              'SageMaker job names cannot be reused: set a new job-name, or leave it empty to derive one per run.',
+          );
+        }
         log.info(`Training job ${name} already completed; reporting it without retraining.`);
         return {
           jobName: name,
@@ -244,7 +273,7 @@ export async function startOrAttach(
     }
   }
   throw new Error(
-    `Training jobs ${base} to ${suffixedJobName(base, maxSuffix)} all ended Failed or Stopped; ` +
+    `Training jobs ${base} to ${suffixJobName(base, maxSuffix)} all ended Failed or Stopped; ` +
       'fix the cause or set a new job-name.',
   );
 }
