@@ -5,7 +5,9 @@ Each image is a floor outline split into rooms by walls with door gaps, room nam
 scanner-like noise. Image i depends only on (seed, i, imgsz, with_doors), so the same options
 always produce byte-identical files. Used by the container tests, the benchmarks and the local
 run. Layout: images/<split>/*.png, labels/<split>/*.txt and dataset.yaml (no `path` key, so
-ultralytics resolves the splits relative to the yaml's folder).
+ultralytics resolves the splits relative to the yaml's folder). A rerun into the same --out first
+removes the images/ and labels/ folders and dataset.yaml there (other files are left alone), so no
+stale image or label cache from an earlier run ends up in a split.
 
     python scripts/make_floorplans.py --count 24 --imgsz 64 --seed 0 --out /tmp/plans
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +224,17 @@ def split_sizes(count: int) -> dict[str, int]:
     return {"train": count - n_val - n_test, "val": n_val, "test": n_test}
 
 
+def clear_output(out: Path) -> None:
+    """Removes what generate() writes (and ultralytics' label caches inside labels/)."""
+    for name in ("images", "labels"):
+        p = out / name
+        if p.is_symlink() or p.is_file():
+            p.unlink()
+        elif p.is_dir():
+            shutil.rmtree(p)
+    (out / "dataset.yaml").unlink(missing_ok=True)
+
+
 def generate(
     out: Path, count: int, imgsz: int, seed: int, with_doors: bool = False
 ) -> Path:
@@ -230,6 +244,7 @@ def generate(
         )
     if imgsz < MIN_IMGSZ:
         raise ValueError(f"--imgsz {imgsz}: must be at least {MIN_IMGSZ} pixels")
+    clear_output(out)
     sizes = split_sizes(count)
     index = 0
     for split, n in sizes.items():

@@ -2,9 +2,12 @@
 
 A SageMaker job with network isolation cannot download anything, so whatever a run needs is put
 in the image here (see the Dockerfile):
-- PRETRAINED_WEIGHTS (space/comma separated, e.g. "yolov8m.pt yolo26n.pt"): each file is taken
+- PRETRAINED_WEIGHTS (space/comma separated, e.g. "yolov8m.pt yolov8s.pt"): each file is taken
   from the build context's weights/ folder when present there, else downloaded now (the build
-  has network). yolo26n.pt also lets ultralytics' AMP check run offline on the GPU.
+  has network).
+- yolo26n.pt, always: ultralytics' AMP check loads it on every GPU training (utils/checks.py
+  check_amp) and would otherwise try to download it in each job, or wait out connect timeouts
+  under network isolation. Switching AMP off instead would cost GPU memory and speed.
 - Fonts: Arial.ttf / Arial.Unicode.ttf from weights/ in the context, or downloaded along with
   weights. Without them train.py seeds a substitute at run time, so plots never download.
 - ultralytics settings: sync off, weights_dir pointing at the baked weights.
@@ -23,6 +26,8 @@ from importlib import metadata
 from pathlib import Path
 
 FONTS = ("Arial.ttf", "Arial.Unicode.ttf")
+# The file check_amp loads from ultralytics' weights dir; yolojob/environment.py has the same name.
+AMP_CHECK_WEIGHTS = "yolo26n.pt"
 
 
 def opencv_distributions() -> list[str]:
@@ -53,7 +58,8 @@ def _version(name: str) -> str | None:
 
 
 def bake(names: list[str], weights_dir: Path, download: bool) -> None:
-    if names and download:
+    names = [*names, *([] if AMP_CHECK_WEIGHTS in names else [AMP_CHECK_WEIGHTS])]
+    if download:
         # build time only; the image's runtime stays offline
         os.environ["YOLO_OFFLINE"] = "false"
     from ultralytics import YOLO
@@ -65,8 +71,13 @@ def bake(names: list[str], weights_dir: Path, download: bool) -> None:
         target = weights_dir / name
         if not target.is_file():
             if not download:
+                why = (
+                    " (always baked: ultralytics' AMP check loads it on the GPU)"
+                    if name == AMP_CHECK_WEIGHTS
+                    else ""
+                )
                 raise SystemExit(
-                    f"bake_assets: {name} is not in weights/ of the build context and downloads are off"
+                    f"bake_assets: {name} is not in weights/ of the build context and downloads are off{why}"
                 )
             from ultralytics.utils.downloads import attempt_download_asset
 
@@ -82,7 +93,7 @@ def bake(names: list[str], weights_dir: Path, download: bool) -> None:
     for font in FONTS:
         if (weights_dir / font).is_file():
             shutil.copyfile(weights_dir / font, USER_CONFIG_DIR / font)
-        elif names and download:
+        elif download:
             from ultralytics.utils.checks import check_font
 
             check_font(font)  # best effort: train.py seeds a substitute if this failed

@@ -303,6 +303,17 @@ describe('syncSnapshot on moto', () => {
     return targets.filter((t) => t.startsWith(dir));
   }
 
+  /** Closing a destroyed stream's file finishes asynchronously: allow it a moment, not forever. */
+  async function settledOpenFilesUnder(dir: string): Promise<string[]> {
+    const deadline = Date.now() + 3000;
+    let open = await openFilesUnder(dir);
+    while (open.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      open = await openFilesUnder(dir);
+    }
+    return open;
+  }
+
   it('uploads large files in parts to a temporary key, then copies the checked blob to its content key', async () => {
     const bucket = await newBucket();
     const big = bigFile();
@@ -372,7 +383,7 @@ describe('syncSnapshot on moto', () => {
     expect(retried).toEqual([]); // a missing file does not come back by waiting
     expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
     expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
-    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(await settledOpenFilesUnder(dir)).toEqual([]);
   });
 
   it('a large file that changes before its upload never reaches its content key; only the temporary upload is removed', async () => {
@@ -394,7 +405,7 @@ describe('syncSnapshot on moto', () => {
     expect(await listKeys(bucket, `${PREFIX}/datasets/objects/${sha(original)}`)).toEqual([]);
     expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
     expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
-    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(await settledOpenFilesUnder(dir)).toEqual([]);
   });
 
   it('closes the file of a large upload whose attempt failed, and the retry succeeds', async () => {
@@ -427,7 +438,7 @@ describe('syncSnapshot on moto', () => {
     });
     expect(failures).toBe(1);
     expect(openDuringRetry).toEqual([]); // the failed attempt's read stream is closed
-    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(await settledOpenFilesUnder(dir)).toEqual([]);
     expect(sha(await getBytes(bucket, `${PREFIX}/datasets/objects/${sha(big)}`))).toBe(sha(big));
     expect(await listKeys(bucket, `${PREFIX}/datasets/uploads/`)).toEqual([]);
   });
@@ -454,7 +465,7 @@ describe('syncSnapshot on moto', () => {
         signal: controller.signal,
       }),
     ).rejects.toThrow();
-    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(await settledOpenFilesUnder(dir)).toEqual([]);
     expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
   });
 

@@ -195,3 +195,99 @@ def test_more_than_one_host_is_not_supported_yet(tmp_path):
     config.write_text(json.dumps({"current_host": "algo-1", "hosts": ["algo-1"]}))
     check_single_host(config)
     check_single_host(tmp_path / "missing.json")  # local runs have none
+
+
+def snapshot_of(dataset, opt, tmp_path, config="dataset.yaml"):
+    write_snapshot_channels(dataset, opt.root, config)
+    write_config(opt.root, {})
+    return prepare_dataset(opt, tmp_path / "work")
+
+
+def test_validation_is_accepted_for_val(floorplans, tmp_path):
+    dataset = tmp_path / "ds"
+    shutil.copytree(floorplans, dataset)
+    (dataset / "dataset.yaml").write_text(
+        "train: images/train\nvalidation: images/val\nnames: [room]\n"
+    )
+    doc = yaml.safe_load(
+        snapshot_of(dataset, OptMl(tmp_path / "ml"), tmp_path).read_text()
+    )
+    assert doc["val"] == "images/val" and "validation" not in doc
+    assert list(doc) == ["path", "train", "val", "names"]
+
+
+def test_the_yaml_path_is_resolved_against_the_yaml_folder_first(floorplans, tmp_path):
+    """As the action's validator does: `path` under the yaml's folder, then that folder, then the
+    tree root. A decoy at the tree root must not win."""
+    dataset = tmp_path / "ds"
+    for where in ("", "sub", "sub/data"):
+        for split in ("train", "val"):
+            shutil.copytree(
+                floorplans / "images" / split, dataset / where / "images" / split
+            )
+    (dataset / "sub" / "data.yaml").write_text(
+        "path: data\ntrain: images/train\nval: images/val\nnames: [room]\n"
+    )
+    opt = OptMl(tmp_path / "ml")
+    data = snapshot_of(dataset, opt, tmp_path, config="sub/data.yaml")
+    tree = data.parent.parent
+    assert yaml.safe_load(data.read_text())["path"] == str(
+        (tree / "sub" / "data").resolve()
+    )
+    # no `path`: the yaml's own folder, still before the tree root
+    (dataset / "sub" / "data.yaml").write_text(
+        "train: images/train\nval: images/val\nnames: [room]\n"
+    )
+    shutil.rmtree(opt.root)
+    data = snapshot_of(dataset, opt, tmp_path, config="sub/data.yaml")
+    tree = data.parent.parent
+    assert yaml.safe_load(data.read_text())["path"] == str((tree / "sub").resolve())
+
+
+def test_a_snapshot_yaml_cannot_reach_outside_the_rebuilt_tree(floorplans, tmp_path):
+    # a dataset outside the snapshot that the yaml could otherwise point at
+    shutil.copytree(floorplans, tmp_path / "decoy")
+    dataset = tmp_path / "ds"
+    shutil.copytree(floorplans, dataset)
+    opt = OptMl(tmp_path / "ml")
+    # the tree is rebuilt in tmp_path/work/datasets/<fingerprint>: ../../.. is tmp_path
+    (dataset / "dataset.yaml").write_text(
+        "path: ../../..\ntrain: decoy/images/train\nval: decoy/images/val\nnames: [room]\n"
+    )
+    with pytest.raises(
+        DatasetError, match=r"dataset not found: .*outside the snapshot"
+    ):
+        snapshot_of(dataset, opt, tmp_path)
+    shutil.rmtree(opt.root)
+    absolute = tmp_path / "decoy" / "images"
+    (dataset / "dataset.yaml").write_text(
+        f"train: {absolute / 'train'}\nval: images/val\nnames: [room]\n"
+    )
+    with pytest.raises(
+        DatasetError, match=r"split 'train' path '/.*' is outside the snapshot"
+    ):
+        snapshot_of(dataset, opt, tmp_path)
+
+
+def test_a_download_script_is_dropped(floorplans, tmp_path):
+    dataset = tmp_path / "ds"
+    shutil.copytree(floorplans, dataset)
+    with (dataset / "dataset.yaml").open("a") as f:
+        f.write("download: |\n  import os; os.system('curl example.com')\n")
+    doc = yaml.safe_load(
+        snapshot_of(dataset, OptMl(tmp_path / "ml"), tmp_path).read_text()
+    )
+    assert "download" not in doc and doc["names"] == {0: "room"}
+
+
+@pytest.mark.parametrize("stem", ["not-a-fingerprint", "..", "A" * 64])
+def test_the_snapshot_file_name_must_be_a_fingerprint(floorplans, tmp_path, stem):
+    opt = OptMl(tmp_path / "ml")
+    fingerprint = write_snapshot_channels(floorplans, opt.root)
+    write_config(opt.root, {})
+    snap = opt.data_dir / "snapshot"
+    (snap / f"{fingerprint}.json").rename(snap / f"{stem}.json")
+    with pytest.raises(DatasetError, match="must be named <fingerprint>.json"):
+        prepare_dataset(opt, tmp_path / "work")
+    # nothing was created or removed outside the work dir's datasets folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ml"]

@@ -1,6 +1,7 @@
 import pytest
 from PIL import ImageFont
 from yolojob.environment import (
+    AMP_CHECK_WEIGHTS,
     default_workers,
     device_string,
     resolve_model,
@@ -53,3 +54,18 @@ def test_model_resolution(tmp_path):
         HyperparameterError, match="model is not set and the image has 2 baked weights"
     ):
         resolve_model(None, tmp_path)
+
+
+def test_the_amp_check_weights_are_never_the_default_model(tmp_path):
+    (tmp_path / AMP_CHECK_WEIGHTS).write_bytes(b"weights")
+    with pytest.raises(
+        HyperparameterError,
+        match=r"image has 0 baked weights .*not counting yolo26n.pt",
+    ):
+        resolve_model(None, tmp_path)
+    (tmp_path / "yolov8m.pt").write_bytes(b"weights")
+    assert resolve_model(None, tmp_path) == str(tmp_path / "yolov8m.pt")
+    # asked for by name it is an ordinary model
+    assert resolve_model(AMP_CHECK_WEIGHTS, tmp_path) == str(
+        tmp_path / AMP_CHECK_WEIGHTS
+    )

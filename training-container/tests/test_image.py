@@ -1,5 +1,6 @@
 """The image definition: lint, pins, and that what the Dockerfile copies is enough to run."""
 
+import inspect
 import json
 import re
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support import CONTAINER, REPO
-from yolojob.environment import fallback_font
+from yolojob.environment import AMP_CHECK_WEIGHTS, fallback_font
 
 DOCKERFILE = (CONTAINER / "Dockerfile").read_text()
 REQUIREMENT = re.compile(r"([A-Za-z0-9_.\[\]-]+)==(\S+)")
@@ -67,6 +68,17 @@ def test_nothing_is_baked_under_opt_ml_and_the_runtime_is_offline():
     assert not any("/opt/ml" in line for line in instructions)
     assert re.search(r"^\s+YOLO_OFFLINE=true\b", DOCKERFILE, re.MULTILINE)
     assert re.search(r'^ARG PRETRAINED_WEIGHTS=""$', DOCKERFILE, re.MULTILINE)
+
+
+def test_pretrained_weights_arg_comes_after_the_pip_layer_so_it_keeps_that_cache():
+    lines = DOCKERFILE.splitlines()
+
+    def first(pattern: str) -> int:
+        return next(i for i, line in enumerate(lines) if re.match(pattern, line))
+
+    arg = first(r"ARG PRETRAINED_WEIGHTS\b")
+    assert first(r".*\bpip install\b") < arg < first(r"RUN python bake_assets\.py")
+    assert sum(bool(re.match(r"ARG PRETRAINED_WEIGHTS\b", line)) for line in lines) == 1
 
 
 def test_requirements_are_exact_pins_and_the_dev_venv_agrees():
@@ -165,15 +177,23 @@ def bake(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_bakes_weights_from_the_build_context_and_writes_offline_settings(tmp_path):
+def context_weights(tmp_path: Path, *names: str) -> None:
+    """Small real checkpoints in the build context's weights/ folder (untrained yolov8n)."""
     from ultralytics import YOLO
 
-    (tmp_path / "weights").mkdir()
-    YOLO("yolov8n.yaml").save(str(tmp_path / "weights" / "yolov8n.pt"))
+    (tmp_path / "weights").mkdir(exist_ok=True)
+    for name in names:
+        YOLO("yolov8n.yaml").save(str(tmp_path / "weights" / name))
+
+
+def test_bakes_weights_from_the_build_context_and_writes_offline_settings(tmp_path):
+    context_weights(tmp_path, "yolov8n.pt", AMP_CHECK_WEIGHTS)
     # a font in the build context
     shutil.copyfile(fallback_font(), tmp_path / "weights" / "Arial.ttf")
     done = bake(tmp_path, "--weights", "yolov8n.pt")
     assert done.returncode == 0, done.stderr
+    # the AMP check's weights are baked without being asked for
+    assert f"baked {tmp_path / 'weights' / AMP_CHECK_WEIGHTS}" in done.stdout
     settings = json.loads(
         (tmp_path / "config" / "Ultralytics" / "settings.json").read_text()
     )
@@ -183,7 +203,31 @@ def test_bakes_weights_from_the_build_context_and_writes_offline_settings(tmp_pa
     assert (tmp_path / "config" / "Ultralytics" / "Arial.ttf").exists()
 
 
+def test_the_amp_check_weights_are_always_baked(tmp_path):
+    import bake_assets
+    from ultralytics.utils.checks import check_amp
+
+    # the file ultralytics' AMP check loads from its weights dir, in this ultralytics version
+    assert f'WEIGHTS_DIR / "{AMP_CHECK_WEIGHTS}"' in inspect.getsource(check_amp)
+    assert bake_assets.AMP_CHECK_WEIGHTS == AMP_CHECK_WEIGHTS
+    # nothing asked for: still required (a build with network downloads it)
+    done = bake(tmp_path)
+    assert done.returncode != 0
+    assert (
+        f"{AMP_CHECK_WEIGHTS} is not in weights/ of the build context and downloads are off"
+        in done.stderr
+    )
+    context_weights(tmp_path, AMP_CHECK_WEIGHTS)
+    done = bake(tmp_path)
+    assert done.returncode == 0, done.stderr
+    # listed as well: baked once
+    done = bake(tmp_path, "--weights", AMP_CHECK_WEIGHTS)
+    baked = [line for line in done.stdout.splitlines() if line.startswith("baked ")]
+    assert done.returncode == 0 and len(baked) == 1, done.stdout
+
+
 def test_missing_weights_fail_the_build_clearly(tmp_path):
+    context_weights(tmp_path, AMP_CHECK_WEIGHTS)
     done = bake(tmp_path, "--weights", "yolov8m.pt")
     assert done.returncode != 0
     assert "yolov8m.pt is not in weights/ of the build context" in done.stderr

@@ -145,3 +145,81 @@ def test_workers_follow_the_cpu_count_unless_given(
     (train_args,) = calls
     assert (train_args["device"], train_args["workers"]) == (device, workers)
     assert evaluated == [(device, workers)]
+
+
+def write_unfinished_checkpoint(path: Path, epoch: int, epochs: int) -> None:
+    """What ultralytics writes after each epoch: optimizer state kept, 0-based epoch."""
+    from ultralytics.nn.tasks import DetectionModel
+
+    model = DetectionModel("yolov8n.yaml", nc=1, verbose=False)
+    torch.save(
+        {
+            "epoch": epoch,
+            "optimizer": {"state": {}, "param_groups": []},
+            "model": None,
+            "ema": model.half(),
+            "train_args": {"model": "yolov8n.yaml", "imgsz": 64, "epochs": epochs},
+            "version": ultralytics.__version__,
+        },
+        path,
+    )
+
+
+def restored_run(opt: OptMl, rows: int) -> Path:
+    """A run folder as SageMaker restores it after a hard kill truncated last.pt."""
+    run = opt.checkpoints_dir / "train"
+    (run / "weights").mkdir(parents=True)
+    (run / "weights" / "last.pt").write_bytes(b"\x80\x04truncated")
+    lines = "".join(f"{e},0.{e},0.{e}\n" for e in range(1, rows + 1))
+    (run / "results.csv").write_text(
+        "epoch,metrics/mAP50-95(B),metrics/mAP50(B)\n" + lines
+    )
+    return run
+
+
+def test_an_unreadable_last_pt_resumes_from_best_pt_without_repeating_epochs(
+    opt, floorplans, monkeypatch
+):
+    loaded = []
+    calls = record_train_calls(monkeypatch)
+    real_init = Model.__init__
+
+    def remember(self, model="yolo26n.pt", *args, **kwargs):
+        loaded.append(str(model))
+        real_init(self, model, *args, **kwargs)
+
+    monkeypatch.setattr(Model, "__init__", remember)
+    monkeypatch.setattr(Job, "evaluate", lambda self, *args: None)
+    run = restored_run(opt, rows=4)
+    write_unfinished_checkpoint(run / "weights" / "best.pt", epoch=1, epochs=5)
+    write_snapshot_channels(floorplans, opt.root)
+    write_config(opt.root, dict(TINY_TRAINING, epochs="5"))
+
+    Job(opt).run()
+
+    assert loaded == [str(run / "weights" / "best.pt")]
+    ((train_args),) = calls
+    assert train_args["resume"] is True
+    # epochs 3 and 4 run again after best.pt's epoch 2: their old rows are gone
+    assert (run / "results.csv").read_text().splitlines()[1:] == [
+        "1,0.1,0.1",
+        "2,0.2,0.2",
+    ]
+    assert (run / "weights" / "best.pt").exists()
+
+
+def test_an_unusable_run_folder_is_set_aside_not_deleted(opt, floorplans, monkeypatch):
+    calls = record_train_calls(monkeypatch)
+    monkeypatch.setattr(Job, "evaluate", lambda self, *args: None)
+    run = restored_run(opt, rows=3)  # and no best.pt
+    write_snapshot_channels(floorplans, opt.root)
+    write_config(opt.root, dict(TINY_TRAINING, epochs="5"))
+
+    Job(opt).run()
+
+    ((train_args),) = calls
+    assert "resume" not in train_args and train_args["name"] == "train"
+    (aside,) = opt.checkpoints_dir.glob("train-unreadable-*")
+    assert (aside / "weights" / "last.pt").read_bytes() == b"\x80\x04truncated"
+    assert len((aside / "results.csv").read_text().splitlines()) == 4
+    assert not run.exists()  # the new training starts in a clean folder

@@ -74,3 +74,16 @@ def test_cli_rejects_impossible_options(tmp_path, capsys):
     assert "--count 2: need at least 3 images" in capsys.readouterr().err
     with pytest.raises(ValueError, match="--imgsz 16"):
         make_floorplans.generate(tmp_path, count=3, imgsz=16, seed=0)
+
+
+def test_a_rerun_into_the_same_folder_leaves_no_stale_files(tmp_path):
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    make_floorplans.generate(out, count=12, imgsz=64, seed=0)
+    (out / "labels" / "train.cache").write_bytes(b"ultralytics label cache")
+    (out / "notes.txt").write_text("not ours")
+    make_floorplans.generate(out, count=4, imgsz=64, seed=1)
+    make_floorplans.generate(fresh, count=4, imgsz=64, seed=1)
+    # exactly what a run into an empty folder writes: no test split, no file of the first run
+    assert digest(out) == digest(fresh) | {"notes.txt": digest(out)["notes.txt"]}
+    assert not (out / "images" / "test").exists()
+    assert (out / "notes.txt").read_text() == "not ours"

@@ -87,3 +87,17 @@ def test_the_epoch_callback_prints_the_row_just_written_and_nothing_for_the_fina
     assert len(lines) == 1 and lines[0].startswith(
         "[yolo-metrics] epoch=2 precision=0.0289762 "
     )
+
+
+def test_trim_results_keeps_rows_up_to_an_epoch_and_drops_a_half_written_one(tmp_path):
+    from yolojob.results import trim_results
+
+    csv = tmp_path / "results.csv"
+    csv.write_text(" epoch, time\n1,2\n2,4\n3,6\n")
+    assert trim_results(csv, 2) == 1
+    assert csv.read_text() == " epoch, time\n1,2\n2,4\n"
+    assert trim_results(csv, 5) == 0
+    csv.write_text(" epoch, time\n1,2\n2,4")  # a hard kill before the row's newline
+    assert trim_results(csv, 5) == 1
+    assert csv.read_text() == " epoch, time\n1,2\n"
+    assert trim_results(tmp_path / "missing.csv", 1) == 0

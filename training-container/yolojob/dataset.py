@@ -156,7 +156,12 @@ def materialise_snapshot(snapshot: Snapshot, blobs: Path, dest: Path) -> Path:
     source = config.read_text(encoding="utf-8")
     config.unlink()  # replace the link with a real, rewritten file; the blob stays untouched
     return write_data_yaml(
-        source, config, dest, config.parent, name=f"{snapshot.name}:{snapshot.config}"
+        source,
+        config,
+        dest,
+        config.parent,
+        name=f"{snapshot.name}:{snapshot.config}",
+        confine=dest,
     )
 
 
@@ -185,22 +190,58 @@ def _entries(value: Any) -> list[str]:
 def _root_candidates(
     data: dict[str, Any], tree_root: Path, yaml_dir: Path
 ) -> list[Path]:
-    """Where the yaml's split paths may be relative to: the tree, the yaml's folder, or its old `path`."""
-    out = [tree_root, yaml_dir]
+    """Where the split paths may be relative to, in the order the action's validator resolves them:
+    the yaml's `path` against the yaml's folder, the yaml's folder, and the tree root last."""
+    out = []
     old = data.get("path")
     if isinstance(old, str) and old and not Path(old).is_absolute():
-        out += [tree_root / old, yaml_dir / old]
-    return out
+        out.append(yaml_dir / old)
+    out += [yaml_dir, tree_root]
+    return list(dict.fromkeys(out))
+
+
+def _inside(p: Path, top: Path) -> bool:
+    """p (after `..`) lies in top. The last part is not followed: in a rebuilt snapshot every file
+    is a link to its blob outside the tree, so only the folders above it are resolved."""
+    p = Path(os.path.normpath(p.absolute()))
+    return (p.parent.resolve() / p.name).is_relative_to(top.resolve())
+
+
+def _check_confined(data: dict[str, Any], top: Path, name: str) -> None:
+    """Snapshot mode: training (and ultralytics' label caches) must stay inside the rebuilt tree."""
+    root = Path(data["path"])
+    if not _inside(root, top):
+        raise DatasetError(
+            f"dataset not found: data yaml {name}: the dataset root {root} is outside the snapshot ({top}); "
+            "use a `path` relative to the yaml that stays inside the dataset (e.g. '.')"
+        )
+    for split in ("train", "val", "test"):
+        for entry in _entries(data.get(split)):
+            if not _inside(root / entry, top):
+                raise DatasetError(
+                    f"dataset not found: data yaml {name}: split {split!r} path {entry!r} is outside the "
+                    f"snapshot ({top}); use paths relative to the dataset root"
+                )
 
 
 def write_data_yaml(
-    source: str, target: Path, tree_root: Path, yaml_dir: Path, name: str
+    source: str,
+    target: Path,
+    tree_root: Path,
+    yaml_dir: Path,
+    name: str,
+    confine: Path | None = None,
 ) -> Path:
-    """Writes the yaml to target with `path` set to the folder its splits are really under."""
+    """Writes the yaml to target with `path` set to the folder its splits are really under.
+
+    confine (snapshot mode): the root and every split must resolve inside this folder."""
     try:
         data = yaml.safe_load(source)
     except yaml.YAMLError as e:
         raise DatasetError(f"data yaml {name}: not valid YAML ({e})") from e
+    if isinstance(data, dict) and "val" not in data and "validation" in data:
+        # ultralytics and the action's validator accept `validation` for `val`
+        data = {("val" if k == "validation" else k): v for k, v in data.items()}
     if not isinstance(data, dict) or "train" not in data or "val" not in data:
         raise DatasetError(
             f"data yaml {name}: must be a mapping with 'train' and 'val' keys"
@@ -208,12 +249,15 @@ def write_data_yaml(
     candidates = _root_candidates(data, tree_root, yaml_dir)
     wanted = _entries(data["train"]) + _entries(data["val"])
     root = next(
-        (c for c in candidates if all((c / e).exists() for e in wanted)), tree_root
+        (c for c in candidates if all((c / e).exists() for e in wanted)), candidates[0]
     )
     data = {
         "path": str(root.resolve()),
-        **{k: v for k, v in data.items() if k != "path"},
+        # every split is checked to exist, so ultralytics would never run a `download` script
+        **{k: v for k, v in data.items() if k not in {"path", "download"}},
     }
+    if confine is not None:
+        _check_confined(data, confine, name)
     check_splits(data, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -273,6 +317,12 @@ def prepare_dataset(opt: OptMl, work: Path) -> Path:
                 f"dataset not found: channel {SNAPSHOT!r} needs the blobs in channel {BLOBS!r}, which is missing"
             )
         path = find_snapshot(opt.data_dir / SNAPSHOT)
+        if not SHA256.fullmatch(path.stem):
+            # the name becomes a folder name under the work dir
+            raise DatasetError(
+                f"dataset not found: snapshot file {path.name!r} in channel {SNAPSHOT!r} must be named "
+                "<fingerprint>.json, the fingerprint being 64 lowercase hex digits"
+            )
         snapshot = parse_snapshot(path.read_text(encoding="utf-8"), path.stem)
         return materialise_snapshot(
             snapshot, opt.data_dir / BLOBS, work / "datasets" / snapshot.name

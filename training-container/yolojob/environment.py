@@ -18,6 +18,9 @@ from .paths import work_dir
 # The names ultralytics looks up for ASCII / other labels.
 FONTS = ("Arial.ttf", "Arial.Unicode.ttf")
 DEFAULT_WEIGHTS_DIR = "/opt/ultralytics/weights"
+# ultralytics' GPU AMP check loads this from its weights dir (utils/checks.py check_amp); the image
+# always bakes it (bake_assets.py), so it is no candidate for the default model.
+AMP_CHECK_WEIGHTS = "yolo26n.pt"
 
 
 def fallback_font() -> Path:
@@ -96,10 +99,12 @@ def resolve_model(name: str | None, directory: Path) -> str:
     """A .yaml builds from scratch (shipped with ultralytics); a .pt must be baked into the image."""
     if name is None:
         baked = sorted(directory.glob("*.pt")) if directory.is_dir() else []
-        if len(baked) == 1:
-            return str(baked[0])
+        models = [p for p in baked if p.name != AMP_CHECK_WEIGHTS]
+        if len(models) == 1:
+            return str(models[0])
         raise HyperparameterError(
-            f"hyperparameter model is not set and the image has {len(baked)} baked weights in {directory}: "
+            f"hyperparameter model is not set and the image has {len(models)} baked weights in {directory} "
+            f"(not counting {AMP_CHECK_WEIGHTS}, baked for ultralytics' AMP check): "
             "set model (e.g. yolov8m.pt, or yolov8n.yaml to train from scratch)"
         )
     if name.endswith(".yaml"):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -22,14 +24,20 @@ from .environment import (
     visible_gpus,
     weights_dir,
 )
-from .errors import HyperparameterError, StopRequested, failure_reason, write_failure
+from .errors import (
+    HyperparameterError,
+    StopRequested,
+    failure_reason,
+    read_worker_failure,
+    write_failure,
+)
 from .evaluate import build_metrics, validate
 from .hyperparameters import load_schema, read_hyperparameters
 from .metric_lines import print_epoch_line
 from .outputs import write_outputs
-from .paths import OptMl, work_dir
-from .results import epochs_completed, read_results
-from .resume import EVALUATE, FRESH, RESUME, inspect_checkpoint
+from .paths import OptMl, ddp_error_file, work_dir
+from .results import epochs_completed, read_results, trim_results
+from .resume import EVALUATE, FRESH, RESUME, Decision, inspect_checkpoint
 
 RUN_NAME = "train"  # ultralytics run folder under /opt/ml/checkpoints
 STOP_GRACE_SECONDS = 90.0  # SageMaker allows 120 s after SIGTERM
@@ -51,18 +59,29 @@ class Job:
     def save_dir(self) -> Path:
         return self.opt.checkpoints_dir / RUN_NAME
 
-    def effective_batch(self) -> int | None:
-        """What the trainer really used: ultralytics halves the batch on OOM in the first epoch."""
+    def requested_batch(self) -> int:
+        """The batch size the user asked for (< 1: auto)."""
+        return self.hp.get("batch", DEFAULT_BATCH)
+
+    def used_batch(self) -> int | None:
+        """What the trainer last ran with: ultralytics picks one for auto and halves it after an
+        OOM in the first epoch (one GPU only)."""
         trainer = getattr(self.model, "trainer", None)
-        return getattr(trainer, "batch_size", None) or self.hp.get(
-            "batch", DEFAULT_BATCH
-        )
+        return getattr(trainer, "batch_size", None)
 
     def stopped_reason(self) -> str:
         done = epochs_completed(read_results(self.save_dir / "results.csv"))
+        head = "stopped by SIGTERM (spot interruption or StopTrainingJob)"
+        if done == 0 or not (self.save_dir / "weights" / "last.pt").exists():
+            when = (
+                "before the first epoch finished"
+                if done == 0
+                else f"after {done} completed epoch(s)"
+            )
+            return f"{head} {when}; no checkpoint yet, so a restarted job starts training over"
         return (
-            f"stopped by SIGTERM (spot interruption or StopTrainingJob) after {done} completed epoch(s); "
-            f"the checkpoint in {self.opt.checkpoints_dir} resumes training on restart"
+            f"{head} after {done} completed epoch(s); training resumes from the checkpoint in "
+            f"{self.opt.checkpoints_dir} if SageMaker restarts the job"
         )
 
     def run(self) -> None:
@@ -88,15 +107,29 @@ class Job:
         decision = inspect_checkpoint(weights / "last.pt")
         log(f"checkpoint: {decision.reason}")
         if decision.action != EVALUATE:
-            self.train(decision.action, data, device, workers)
+            self.train(decision, data, device, workers)
         self.evaluate(data, device, workers, ultralytics.__version__)
 
-    def train(self, action: str, data: Path, device: str, workers: int) -> None:
+    def set_old_run_aside(self) -> Path:
+        """Renames the run folder so a new training starts clean while nothing of it is lost."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        aside = self.save_dir.with_name(f"{RUN_NAME}-unreadable-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.save_dir.with_name(f"{RUN_NAME}-unreadable-{stamp}-{n}")
+        self.save_dir.rename(aside)
+        return aside
+
+    def train(self, decision: Decision, data: Path, device: str, workers: int) -> None:
         from ultralytics import YOLO
 
-        if action == FRESH:
-            # leftovers of an epoch that never finished
-            shutil.rmtree(self.save_dir, ignore_errors=True)
+        if decision.action == FRESH:
+            if decision.keep_old_run and self.save_dir.exists():
+                log(f"kept the unusable run folder as {self.set_old_run_aside()}")
+            else:
+                # leftovers of an epoch that never finished
+                shutil.rmtree(self.save_dir, ignore_errors=True)
             self.model = YOLO(resolve_model(self.hp.get("model"), weights_dir()))
             args = {k: v for k, v in self.hp.items() if k != "model"}
             args.update(
@@ -106,8 +139,16 @@ class Job:
                 exist_ok=True,
             )
         else:
-            assert action == RESUME
-            self.model = YOLO(str(self.save_dir / "weights" / "last.pt"))
+            assert decision.action == RESUME and decision.next_epoch is not None
+            # rows past the checkpoint (an earlier best.pt, or a kill between the row and last.pt)
+            dropped = trim_results(
+                self.save_dir / "results.csv", decision.next_epoch - 1
+            )
+            if dropped:
+                log(
+                    f"results.csv: dropped {dropped} row(s) after the checkpoint's epoch"
+                )
+            self.model = YOLO(str(self.save_dir / "weights" / decision.checkpoint))
             # ultralytics restores every other argument from the checkpoint; data moved, devices may differ
             args = {"resume": True, "data": str(data)}
         args.update(device=device, workers=workers)
@@ -118,6 +159,8 @@ class Job:
         self.model.add_callback("on_fit_epoch_end", print_epoch_line)
         for event in stop.STOP_EVENTS:
             self.model.add_callback(event, stop.check_stop)
+        # a SIGTERM during setup (dataset, model) ends the job here, not after ultralytics' setup
+        stop.check_stop()
         self.model.train(**args)
         # DDP: the workers ended on the forwarded signal, not through check_stop
         if stop.stop_requested():
@@ -184,7 +227,6 @@ def main(argv: list[str]) -> int:
     # a reason left by an earlier attempt is not this run's
     opt.failure_file.unlink(missing_ok=True)
     job = Job(opt)
-    prepare_offline()
 
     def on_timeout() -> None:
         write_failure(
@@ -195,6 +237,8 @@ def main(argv: list[str]) -> int:
 
     stop.install(STOP_GRACE_SECONDS, on_timeout, forward=lambda: job.ddp)
     try:
+        ddp_error_file().unlink(missing_ok=True)  # likewise a DDP worker's
+        prepare_offline()  # before ultralytics is imported
         job.run()
     except StopRequested:
         reason = job.stopped_reason()
@@ -207,7 +251,17 @@ def main(argv: list[str]) -> int:
         ):  # e.g. the DDP launcher failing because its workers got SIGTERM
             write_failure(opt.failure_file, job.stopped_reason())
             return stop.EXIT_STOPPED
-        reason = failure_reason(e, job.effective_batch())
+        # DDP: the launcher only sees the workers' exit status; a failing worker left its reason
+        worker_reason = (
+            read_worker_failure(
+                ddp_error_file(), job.requested_batch(), job.used_batch()
+            )
+            if isinstance(e, subprocess.CalledProcessError)
+            else None
+        )
+        reason = worker_reason or failure_reason(
+            e, job.requested_batch(), job.used_batch()
+        )
         traceback.print_exc()
         print(f"[yolo-job] FAILED: {reason}", file=sys.stderr, flush=True)
         write_failure(opt.failure_file, reason)

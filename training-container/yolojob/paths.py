@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,8 @@ class OptMl:
 
     @classmethod
     def from_env(cls) -> OptMl:
-        return cls(Path(os.environ.get("OPT_ML_ROOT", "/opt/ml")))
+        # absolute: ultralytics puts a relative `project` under its own runs dir
+        return cls(Path(os.environ.get("OPT_ML_ROOT") or "/opt/ml").absolute())
 
     @property
     def config_dir(self) -> Path:
@@ -57,9 +57,24 @@ class OptMl:
     def checkpoints_dir(self) -> Path:
         return self.root / "checkpoints"
 
+    @property
+    def scratch_dir(self) -> Path:
+        """On the job's storage volume (a disk cache can be tens of GB, more than the container's root
+        filesystem holds) and outside model/, output/ and checkpoints/, which SageMaker uploads."""
+        return self.root / "input" / "yolo-job"
+
+
+WORK_DIR_ENV = "YOLO_JOB_WORKDIR"
+DDP_ERROR_FILE = "ddp-error"
+
 
 def work_dir() -> Path:
-    """Writable scratch space (rebuilt dataset trees, evaluation runs); never under /opt/ml."""
-    return Path(
-        os.environ.get("YOLO_JOB_WORKDIR") or Path(tempfile.gettempdir()) / "yolo-job"
-    )
+    """Writable scratch space (rebuilt dataset trees, ultralytics' caches, evaluation runs):
+    $YOLO_JOB_WORKDIR, else <OPT_ML_ROOT>/input/yolo-job."""
+    override = os.environ.get(WORK_DIR_ENV)
+    return Path(override).absolute() if override else OptMl.from_env().scratch_dir
+
+
+def ddp_error_file() -> Path:
+    """Where a DDP worker leaves the reason it failed for the launching process to report."""
+    return work_dir() / DDP_ERROR_FILE

@@ -48,3 +48,31 @@ def best_epoch(rows: list[dict[str, float]]) -> int | None:
         if math.isfinite(fit) and fit > best_fit:
             best, best_fit = int(r[EPOCH]), fit
     return best
+
+
+def trim_results(path: Path, last_epoch: int) -> int:
+    """Drops rows after last_epoch (1-based), e.g. before resuming from an earlier checkpoint than
+    the table reached, so no epoch appears twice. Returns how many rows were dropped."""
+    if not path.exists():
+        return 0
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if not lines:
+        return 0
+    header = [h.strip() for h in next(csv.reader([lines[0]]))]
+    if EPOCH not in header:
+        return 0
+    column = header.index(EPOCH)
+    kept = [lines[0]]
+    for line in lines[1:]:
+        if not line.endswith(
+            "\n"
+        ):  # half-written by a hard kill: the next row would join it
+            continue
+        cells = next(csv.reader([line]), [])
+        epoch = _number(cells[column].strip()) if len(cells) > column else math.nan
+        if math.isfinite(epoch) and epoch <= last_epoch:
+            kept.append(line)
+    dropped = len(lines) - len(kept)
+    if dropped:
+        path.write_text("".join(kept), encoding="utf-8")
+    return dropped
