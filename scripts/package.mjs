@@ -1,18 +1,21 @@
 // Bundles the three entry points with ncc into dist/: the action's main and post steps and the CLI.
-// Each bundle is self-contained so the action runs from a checkout without node_modules.
-import { execFileSync } from 'node:child_process';
+// Each bundle is self-contained so the action runs from a checkout without node_modules. The three
+// builds run side by side: packaging is on every developer's path (and the before-stop check).
+import { execFile } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
-  mkdtempSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   rmSync,
   writeFileSync,
-  chmodSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
+const run = promisify(execFile);
 const entries = [
   { source: 'src/index.ts', target: 'dist/index.js' },
   { source: 'src/post.ts', target: 'dist/post.js' },
@@ -20,22 +23,32 @@ const entries = [
 ];
 
 const ncc = path.resolve('node_modules/.bin/ncc');
+const built = await Promise.all(
+  entries.map(async (entry) => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ncc-'));
+    await run(ncc, [
+      'build',
+      entry.source,
+      '-o',
+      out,
+      '--license',
+      'licenses.txt',
+      '--minify',
+      '--quiet',
+    ]);
+    return { ...entry, out };
+  }),
+);
+
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
-for (const { source, target, executable } of entries) {
-  const out = mkdtempSync(path.join(tmpdir(), 'ncc-'));
-  execFileSync(
-    ncc,
-    ['build', source, '-o', out, '--license', 'licenses.txt', '--minify', '--quiet'],
-    {
-      stdio: 'inherit',
-    },
-  );
+// In entry order, so the output does not depend on which build finished first.
+for (const { target, executable, out } of built) {
   cpSync(path.join(out, 'index.js'), target);
   if (executable) chmodSync(target, 0o755);
-  // The license files are identical in content for shared dependencies; keep the union.
-  const licenses = readFileSync(path.join(out, 'licenses.txt'), 'utf8');
-  writeFileSync('dist/licenses.txt', licenses, { flag: 'a' });
+  writeFileSync('dist/licenses.txt', readFileSync(path.join(out, 'licenses.txt'), 'utf8'), {
+    flag: 'a',
+  });
   rmSync(out, { recursive: true, force: true });
 }
 writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
