@@ -152,6 +152,25 @@ describe('validateDataset', () => {
     ]);
   });
 
+  it('reports a label without an image in the flat layout (labels beside images)', async () => {
+    const r = await run({
+      'data.yaml': 'train: train\nval: val\nnames: [room]\n',
+      'train/a.png': png(20, 20, 1),
+      'train/a.txt': '0 0.5 0.5 0.2 0.2\n',
+      'train/stray.txt': '0 0.5 0.5 0.2 0.2\n',
+      'val/b.png': png(20, 20, 2),
+      'val/b.txt': '0 0.5 0.5 0.2 0.2\n',
+      'notes/todo.txt': 'not beside any image: not a label',
+    });
+    expect(r.splits.map((s) => [s.split, s.images, s.labels])).toEqual([
+      ['train', 1, 1],
+      ['val', 1, 1],
+    ]);
+    expect(messages(r)).toEqual([
+      'ds/train/stray.txt: label without an image (no train/stray.{jpg,png,...})',
+    ]);
+  });
+
   it('reports missing split directories, splits without images and paths outside the dataset', async () => {
     const files = basicDataset();
     const r = await run({

@@ -403,11 +403,21 @@ export async function inspectDataset(
     });
   }
 
-  // Label files under a labels/ folder that no split image claims.
+  // Label files that no split image claims: under a labels/ folder, or beside images (the flat
+  // layout, where ultralytics reads `a.txt` next to `a.jpg`).
+  const imageDirs = new Set([...files].filter(isImagePath).map((p) => path.posix.dirname(p)));
   for (const rel of files) {
     if (!rel.endsWith('.txt') || expectedLabels.has(rel) || listFiles.has(rel)) continue;
+    if (rel === 'classes.txt' || rel.endsWith('/classes.txt')) continue;
     const at = `/${rel}`.lastIndexOf('/labels/');
-    if (at < 0 || rel.endsWith('/classes.txt')) continue;
+    if (at < 0) {
+      const stem = rel.slice(0, -'.txt'.length);
+      const besideImages = imageDirs.has(path.posix.dirname(rel));
+      if (besideImages && ![...IMAGE_EXTENSIONS].some((ext) => files.has(`${stem}.${ext}`))) {
+        out.add('error', path.join(root, rel), `label without an image (no ${stem}.{jpg,png,...})`);
+      }
+      continue;
+    }
     const stem = `/${rel}`.slice(0, -'.txt'.length);
     const imageStem = `${stem.slice(0, at)}/images/${stem.slice(at + '/labels/'.length)}`.slice(1);
     const image = [...IMAGE_EXTENSIONS]
