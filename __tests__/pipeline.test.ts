@@ -2,16 +2,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { runPipeline, type PipelineIO, type Stages } from '../src/pipeline.js';
 import type { Config, JobOutcome, Metrics } from '../src/types.js';
+import { testConfig } from './helpers/config.js';
 
-const config = {
+const config: Config = testConfig({
   jobName: 'job-1',
-  wait: true,
   thresholds: [{ metric: 'map50', min: 0.85, input: 'map50-threshold' }],
-  dataset: 'data/processed',
-  region: 'us-east-1',
-  trainForkPullRequests: false,
-  context: { isForkPullRequest: false },
-} as unknown as Config;
+});
 
 function outcome(over: Partial<JobOutcome> = {}): JobOutcome {
   return {
@@ -140,7 +136,7 @@ describe('runPipeline', () => {
   });
 
   it("a fork's pull request only validates, unless fork-pull-requests is train", async () => {
-    const fork = { ...config, context: { isForkPullRequest: true } } as unknown as Config;
+    const fork: Config = { ...config, context: { ...config.context, isForkPullRequest: true } };
     const f = fakes(outcome());
     const result = await runPipeline(fork, f.stages, f.io);
     expect(f.calls).toEqual(['validate', 'notice:Pull request from a fork']);

@@ -798,21 +798,7 @@ describe('input readers', () => {
 
 describe('pretrained weights for the image build', () => {
   const read = (inputs: Record<string, string>) =>
-    readConfig((name) => inputs[name] ?? '', {
-      context: {
-        repository: 'acme/floorplans',
-        eventName: 'pull_request',
-        ref: 'refs/pull/1/merge',
-        sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
-        runId: '1',
-        runAttempt: '1',
-        serverUrl: 'https://github.com',
-        prNumber: 1,
-        isForkPullRequest: false,
-      },
-      env: { AWS_REGION: 'us-east-1' },
-      actionRoot: '/action',
-    });
+    load(inputs, { env: { AWS_REGION: 'us-east-1' } });
   const base = { role: 'arn:aws:iam::123456789012:role/R', bucket: 'my-bucket' };
 
   it('bake the .pt model the job trains from, unless pretrained-weights says otherwise', () => {

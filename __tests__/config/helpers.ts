@@ -1,22 +1,9 @@
 // Shared helpers for the config tests: a valid baseline and a reader over a plain object.
 import { ConfigError, readConfig, type ReadConfigOptions } from '../../src/config.js';
-import type { Config, RunContext } from '../../src/types.js';
+import type { Config } from '../../src/types.js';
 
-export const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
-
-export const CONTEXT: RunContext = {
-  repository: 'acme/floorplans',
-  eventName: 'pull_request',
-  ref: 'refs/pull/12/merge',
-  sha: 'abc1234def5678abc1234def5678abc1234def56',
-  runId: '987654321',
-  runAttempt: '1',
-  serverUrl: 'https://github.com',
-  prNumber: 12,
-  isForkPullRequest: false,
-  baseRef: 'main',
-  defaultBranch: 'main',
-};
+export { ROLE, PR_CONTEXT as CONTEXT } from '../helpers/config.js';
+import { ROLE, PR_CONTEXT as CONTEXT } from '../helpers/config.js';
 
 /** The fewest inputs a SageMaker run needs. */
 export const BASE: Record<string, string> = {

@@ -34,6 +34,7 @@ import {
 } from '../../src/image/build.js';
 import { hashBuildContext } from '../../src/image/context-hash.js';
 import type { Config } from '../../src/types.js';
+import { PR_CONTEXT, testConfig } from '../helpers/config.js';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGISTRY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
@@ -92,45 +93,23 @@ async function calls(): Promise<Call[]> {
 }
 
 function config(overrides: Partial<Config> = {}): Config {
-  return {
-    region: 'us-east-1',
+  return testConfig({
     role: `arn:aws:iam::${ACCOUNT}:role/sagemaker`,
     bucket: 'bucket',
-    prefix: 'yolo-training',
     dataset: 'data',
     ecrRepository: REPO,
     containerContext: contextDir,
-    buildArgs: {},
     pretrainedWeights: 'yolov8n.pt',
-    push: true,
     jobName: 'job',
-    jobNameExplicit: false,
     instanceType: 'ml.g4dn.xlarge',
-    instanceCount: 1,
-    volumeSizeGb: 50,
     maxRuntimeSeconds: 3600,
     spot: false,
-    hyperparameters: {},
-    thresholds: [],
-    wait: true,
+    maxWaitSeconds: undefined,
     waitTimeoutSeconds: 3600,
     comment: false,
-    trainForkPullRequests: false,
-    context: {
-      repository: 'acme/floorplans',
-      eventName: 'pull_request',
-      ref: 'refs/pull/7/merge',
-      sha: SHA,
-      runId: '1',
-      runAttempt: '1',
-      serverUrl: 'https://github.com',
-      prNumber: 7,
-      isForkPullRequest: false,
-      baseRef: 'main',
-      defaultBranch: 'main',
-    },
+    context: { ...PR_CONTEXT, ref: 'refs/pull/7/merge', sha: SHA, runId: '1', prNumber: 7 },
     ...overrides,
-  };
+  });
 }
 
 const pushToMain = () =>

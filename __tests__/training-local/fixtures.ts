@@ -7,43 +7,37 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { x as extractTar } from 'tar';
 import type { DatasetInput } from '../../src/pipeline.js';
 import type { Config } from '../../src/types.js';
+import { PR_CONTEXT, testConfig } from '../helpers/config.js';
 
+/** A local-backend job: no spot, no role needed, a tiny model from scratch. */
 export function makeConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    region: 'us-east-1',
+  return testConfig({
     role: 'arn:aws:iam::123456789012:role/SageMakerRole',
     bucket: 'local-bucket',
-    prefix: 'yolo-training',
     dataset: 'dataset',
     ecrRepository: 'yolo',
-    containerContext: 'training-container',
-    buildArgs: {},
     push: false,
     jobName: 'local-job-1',
     jobNameExplicit: true,
     instanceType: 'local',
-    instanceCount: 1,
     volumeSizeGb: 30,
     maxRuntimeSeconds: 3600,
     spot: false,
+    maxWaitSeconds: undefined,
     hyperparameters: { model: 'yolov8n.yaml', epochs: 2, imgsz: 64, lr0: 0.01, cos_lr: true },
-    thresholds: [],
-    wait: true,
     waitTimeoutSeconds: 3600,
     comment: false,
-    trainForkPullRequests: false,
     context: {
+      ...PR_CONTEXT,
       repository: 'o/r',
       eventName: 'cli',
       ref: 'refs/heads/main',
       sha: 'abc',
       runId: '',
-      runAttempt: '1',
-      serverUrl: 'https://github.com',
-      isForkPullRequest: false,
+      prNumber: undefined,
     },
     ...overrides,
-  };
+  });
 }
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');

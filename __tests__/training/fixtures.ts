@@ -3,50 +3,12 @@ import type {
   DescribeTrainingJobResponse,
   SecondaryStatusTransition,
 } from '@aws-sdk/client-sagemaker';
-import type { Config } from '../../src/types.js';
+import { testConfig } from '../helpers/config.js';
 
-export const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
+export { ROLE } from '../helpers/config.js';
 export const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/yolo-train:abc123';
 
-export function makeConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    region: 'us-east-1',
-    role: ROLE,
-    bucket: 'floorplans-ml',
-    prefix: 'yolo-training',
-    dataset: 'data/processed',
-    ecrRepository: 'yolo-train',
-    containerContext: 'training-container',
-    buildArgs: {},
-    push: true,
-    jobName: 'floorplans-pr-12-abc1234',
-    jobNameExplicit: false,
-    instanceType: 'ml.p3.2xlarge',
-    instanceCount: 1,
-    volumeSizeGb: 50,
-    maxRuntimeSeconds: 43200,
-    spot: true,
-    maxWaitSeconds: 86400,
-    hyperparameters: {},
-    thresholds: [],
-    wait: true,
-    waitTimeoutSeconds: 6 * 3600,
-    comment: true,
-    trainForkPullRequests: false,
-    context: {
-      repository: 'acme/floorplans',
-      eventName: 'pull_request',
-      ref: 'refs/pull/12/merge',
-      sha: 'abc1234def5678abc1234def5678abc1234def56',
-      runId: '987654321',
-      runAttempt: '1',
-      serverUrl: 'https://github.com',
-      prNumber: 12,
-      isForkPullRequest: false,
-    },
-    ...overrides,
-  };
-}
+export const makeConfig = testConfig;
 
 export const T0 = new Date('2025-01-01T10:00:00Z');
 export const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);

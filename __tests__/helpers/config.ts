@@ -1,0 +1,50 @@
+// One valid Config for tests that need one: every test file overrides only what it is about, so a
+// new Config field is added here once.
+import type { Config, RunContext } from '../../src/types.js';
+
+export const ROLE = 'arn:aws:iam::123456789012:role/SageMakerExecution';
+
+/** A same-repository pull request run. */
+export const PR_CONTEXT: RunContext = {
+  repository: 'acme/floorplans',
+  eventName: 'pull_request',
+  ref: 'refs/pull/12/merge',
+  sha: 'abc1234def5678abc1234def5678abc1234def56',
+  runId: '987654321',
+  runAttempt: '1',
+  serverUrl: 'https://github.com',
+  prNumber: 12,
+  isForkPullRequest: false,
+  baseRef: 'main',
+  defaultBranch: 'main',
+};
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    region: 'us-east-1',
+    role: ROLE,
+    bucket: 'floorplans-ml',
+    prefix: 'yolo-training',
+    dataset: 'data/processed',
+    ecrRepository: 'yolo-train',
+    containerContext: 'training-container',
+    buildArgs: {},
+    push: true,
+    jobName: 'floorplans-pr-12-abc1234',
+    jobNameExplicit: false,
+    instanceType: 'ml.p3.2xlarge',
+    instanceCount: 1,
+    volumeSizeGb: 50,
+    maxRuntimeSeconds: 43200,
+    spot: true,
+    maxWaitSeconds: 86400,
+    hyperparameters: {},
+    thresholds: [],
+    wait: true,
+    waitTimeoutSeconds: 6 * 3600,
+    comment: true,
+    trainForkPullRequests: false,
+    context: PR_CONTEXT,
+    ...overrides,
+  };
+}
