@@ -13,6 +13,7 @@ import {
 } from './hyperparameters.js';
 import { INPUTS, MAX_RUNTIME_LIMIT_SECONDS } from './inputs.js';
 import { deriveJobName, isValidJobName, JOB_NAME_MAX_LENGTH } from './jobname.js';
+import { readLockdown } from './lockdown.js';
 import { bucketNameProblem, tryParseS3Uri } from './s3.js';
 import type { Config, GateMetric, Hyperparameters, RunContext, Threshold } from './types.js';
 
@@ -174,6 +175,25 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     fail('role', role, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<path/name>');
   }
 
+  // The runner sets ACTIONS_ID_TOKEN_REQUEST_URL only for jobs with `permissions: id-token: write`.
+  let roleToAssume: string | undefined;
+  if (given.has('role-to-assume')) {
+    roleToAssume = get('role-to-assume');
+    if (!ROLE_ARN.test(roleToAssume)) {
+      fail(
+        'role-to-assume',
+        roleToAssume,
+        'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<path/name>',
+      );
+    } else if (!env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim()) {
+      fail(
+        'role-to-assume',
+        roleToAssume,
+        "needs the job's GitHub OIDC token: give the job `permissions: id-token: write` (outside GitHub Actions, use the usual AWS credentials instead)",
+      );
+    }
+  }
+
   const bucket = get('bucket');
   if (bucket === '') {
     fail('bucket', '', 'is required: the S3 bucket for snapshots, checkpoints and output');
@@ -331,6 +351,18 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     }
   }
 
+  // --- locked-down accounts ---
+  const lockdown = readLockdown(
+    {
+      get,
+      given: (name) => given.has(name),
+      fail,
+      bool,
+      int: (name, min, max) => int(name, min, max),
+    },
+    spot,
+  );
+
   // --- hyperparameters ---
   const hyperparameters: Hyperparameters = {};
   for (const [name, input] of Object.entries(DEDICATED)) {
@@ -404,6 +436,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     maxRuntimeSeconds: maxRuntimeSeconds as number,
     spot,
     hyperparameters,
+    lockdown,
     thresholds,
     wait,
     waitTimeoutSeconds: waitTimeoutSeconds as number,
@@ -422,6 +455,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   if (pretrainedWeights !== undefined) config.pretrainedWeights = pretrainedWeights;
   if (maxWaitSeconds !== undefined) config.maxWaitSeconds = maxWaitSeconds;
   if (githubToken !== undefined) config.githubToken = githubToken;
+  if (roleToAssume !== undefined) config.roleToAssume = roleToAssume;
   return config;
 }
 

@@ -46,6 +46,11 @@ export const INPUTS: readonly InputSpec[] = [
     description:
       'AWS region of the bucket and the training job. Default: AWS_REGION, else AWS_DEFAULT_REGION (as set by aws-actions/configure-aws-credentials).',
   },
+  {
+    name: 'role-to-assume',
+    description:
+      'IAM role ARN the action assumes itself with the job\'s GitHub OIDC token (needs `permissions: id-token: write`), refreshing the credentials before they expire for as long as it waits. Empty: the credentials in the environment (e.g. from aws-actions/configure-aws-credentials), which are never refreshed.',
+  },
   // Dataset
   {
     name: 'dataset',
@@ -129,6 +134,70 @@ export const INPUTS: readonly InputSpec[] = [
     description:
       'Spot only: seconds to wait for spot capacity plus training; must be greater than max-runtime. Default: twice max-runtime, at most 28 days.',
     aliases: ['max-wait-time'],
+  },
+  // Locked-down accounts
+  {
+    name: 'subnets',
+    description:
+      'VPC subnet IDs for the job (subnet-..., separated by commas, spaces or new lines; at most 16). Needs security-group-ids.',
+  },
+  {
+    name: 'security-group-ids',
+    description:
+      'VPC security group IDs for the job (sg-..., separated by commas, spaces or new lines; at most 5). Needs subnets.',
+  },
+  {
+    name: 'volume-kms-key',
+    description:
+      'KMS key (ID, ARN, alias/<name> or alias ARN) that encrypts the training instance storage volume.',
+  },
+  {
+    name: 'output-kms-key',
+    description:
+      'KMS key (ID, ARN, alias/<name> or alias ARN) that encrypts the model and output archives in S3.',
+  },
+  {
+    name: 'network-isolation',
+    description:
+      'Run the training container without network access (SageMaker EnableNetworkIsolation). The image carries the weights and font it needs; anything else the job would download fails.',
+    default: 'false',
+  },
+  {
+    name: 'encrypt-inter-container-traffic',
+    description:
+      'Encrypt traffic between training instances (SageMaker EnableInterContainerTrafficEncryption).',
+    default: 'false',
+  },
+  {
+    name: 'tags',
+    description:
+      'Extra tags for the training job, one KEY=VALUE per line (AWS tag rules; keys may not start with aws: or sagemaker-yolo:).',
+  },
+  {
+    name: 'environment',
+    description:
+      'Environment variables for the training container, one NAME=VALUE per line (names like MY_VAR, values at most 512 characters, at most 100). Never put secrets here: SageMaker shows them in DescribeTrainingJob.',
+  },
+  {
+    name: 'retry-attempts',
+    description:
+      'Times SageMaker restarts the job after an InternalServerError (RetryStrategy, 1-30). Empty: no retry.',
+  },
+  {
+    name: 'input-mode',
+    description:
+      'How the job reads its data: File (copied to the instance before training) or FastFile (streamed from S3 on first read; starts sooner on large datasets).',
+    default: 'File',
+  },
+  {
+    name: 'keep-alive-seconds',
+    description:
+      'Keep the instance warm this many seconds after the job for the next one (SageMaker warm pools, 1-21600). Not allowed with spot.',
+  },
+  {
+    name: 'profiler',
+    description: 'Turn on the SageMaker Debugger profiler (off by default: it adds cost and no value for YOLO).',
+    default: 'false',
   },
   // Hyperparameters
   {

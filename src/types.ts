@@ -60,6 +60,10 @@ export interface Config {
   /** Only with spot; always > maxRuntimeSeconds. */
   maxWaitSeconds?: number;
   hyperparameters: Hyperparameters;
+  /** Network, encryption and tagging settings for locked-down accounts (issue 15). */
+  lockdown: LockdownSettings;
+  /** Role the action assumes itself with the runner's OIDC token, refreshing as it waits. */
+  roleToAssume?: string;
 
   thresholds: Threshold[];
 
@@ -72,6 +76,24 @@ export interface Config {
   trainForkPullRequests: boolean;
 
   context: RunContext;
+}
+
+export interface LockdownSettings {
+  /** Both set, or neither (VpcConfig). */
+  vpc?: { subnets: string[]; securityGroupIds: string[] };
+  volumeKmsKey?: string;
+  outputKmsKey?: string;
+  networkIsolation: boolean;
+  encryptInterContainerTraffic: boolean;
+  /** User tags, beside the action's own sagemaker-yolo:* tags. */
+  tags: Record<string, string>;
+  environment: Record<string, string>;
+  /** RetryStrategy.MaximumRetryAttempts (1-30); undefined = no RetryStrategy. */
+  retryAttempts?: number;
+  inputMode: 'File' | 'FastFile';
+  /** Warm pool KeepAlivePeriodInSeconds; never with spot. */
+  keepAliveSeconds?: number;
+  profiler: boolean;
 }
 
 export interface ClassMetrics {
@@ -130,6 +152,8 @@ export interface JobOutcome {
   limitExceeded?: 'MaxRuntimeExceeded' | 'MaxWaitTimeExceeded';
   /** The action timed out waiting; the job may still run. */
   timedOut?: boolean;
+  /** The credentials expired while waiting (static ones are never refreshed); the job may still run. */
+  credentialsExpired?: boolean;
 }
 
 export interface GateCheck {

@@ -19,6 +19,16 @@ export const PR_CONTEXT: RunContext = {
   defaultBranch: 'main',
 };
 
+/** Every locked-down account setting at its default (issue 15). */
+export const NO_LOCKDOWN: Config['lockdown'] = {
+  networkIsolation: false,
+  encryptInterContainerTraffic: false,
+  profiler: false,
+  tags: {},
+  environment: {},
+  inputMode: 'File',
+};
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     region: 'us-east-1',
@@ -39,6 +49,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     spot: true,
     maxWaitSeconds: 86400,
     hyperparameters: {},
+    lockdown: NO_LOCKDOWN,
     thresholds: [],
     wait: true,
     waitTimeoutSeconds: 6 * 3600,

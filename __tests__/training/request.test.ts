@@ -288,3 +288,88 @@ describe('validateRequest', () => {
     );
   });
 });
+
+describe('buildTrainingJobRequest for locked-down accounts', () => {
+  const lockdown = {
+    vpc: { subnets: ['subnet-0a1b', 'subnet-0c2d'], securityGroupIds: ['sg-0e3f'] },
+    volumeKmsKey: '1234abcd-12ab-34cd-56ef-1234567890ab',
+    outputKmsKey: 'alias/training-output',
+    networkIsolation: true,
+    encryptInterContainerTraffic: true,
+    tags: { 'cost-center': 'ml-42' },
+    environment: { MY_FLAG: '1' },
+    retryAttempts: 3,
+    inputMode: 'FastFile' as const,
+    keepAliveSeconds: 1800,
+    profiler: false,
+  };
+  const snapshot = {
+    kind: 'snapshot' as const,
+    manifestUri: 's3://floorplans-ml/yolo-training/datasets/snapshots/f.manifest',
+    snapshotUri: 's3://floorplans-ml/yolo-training/datasets/snapshots/f.json',
+    fingerprint: 'f'.repeat(64),
+  };
+
+  it('defaults: explicit off switches, the profiler disabled, no VPC/KMS/retry/environment', () => {
+    const req = buildTrainingJobRequest(input());
+    expect(req.EnableNetworkIsolation).toBe(false);
+    expect(req.EnableInterContainerTrafficEncryption).toBe(false);
+    expect(req.ProfilerConfig).toEqual({ DisableProfiler: true });
+    for (const field of ['VpcConfig', 'RetryStrategy', 'Environment'] as const) {
+      expect(req[field]).toBeUndefined();
+    }
+    expect(req.ResourceConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(req.ResourceConfig).not.toHaveProperty('KeepAlivePeriodInSeconds');
+    expect(req.OutputDataConfig).not.toHaveProperty('KmsKeyId');
+  });
+
+  it('puts every setting where CreateTrainingJob expects it', () => {
+    const config = makeConfig({ spot: false, lockdown });
+    delete config.maxWaitSeconds;
+    const req = buildTrainingJobRequest(input({ config, dataset: snapshot }));
+    expect(req.VpcConfig).toEqual({
+      Subnets: ['subnet-0a1b', 'subnet-0c2d'],
+      SecurityGroupIds: ['sg-0e3f'],
+    });
+    expect(req.ResourceConfig).toMatchObject({
+      VolumeKmsKeyId: lockdown.volumeKmsKey,
+      KeepAlivePeriodInSeconds: 1800,
+    });
+    expect(req.OutputDataConfig).toEqual({
+      S3OutputPath: 's3://floorplans-ml/yolo-training/output/',
+      KmsKeyId: 'alias/training-output',
+    });
+    expect(req.EnableNetworkIsolation).toBe(true);
+    expect(req.EnableInterContainerTrafficEncryption).toBe(true);
+    expect(req.Environment).toEqual({ MY_FLAG: '1' });
+    expect(req.RetryStrategy).toEqual({ MaximumRetryAttempts: 3 });
+    expect(req.AlgorithmSpecification?.TrainingInputMode).toBe('FastFile');
+    expect(req.InputDataConfig?.map((c) => c.InputMode)).toEqual(['FastFile', 'FastFile']);
+    // The user's tags sit beside the action's own.
+    expect(tagMap(req)).toMatchObject({
+      'cost-center': 'ml-42',
+      'sagemaker-yolo:tool': 'sagemaker-yolo-action',
+    });
+    expect(() => validateRequest(req)).not.toThrow();
+  });
+
+  it('turns the profiler on into the job output path when asked', () => {
+    const config = makeConfig({
+      lockdown: { ...lockdown, keepAliveSeconds: undefined, profiler: true },
+    });
+    const req = buildTrainingJobRequest(input({ config }));
+    expect(req.ProfilerConfig).toEqual({
+      DisableProfiler: false,
+      S3OutputPath: 's3://floorplans-ml/yolo-training/output/',
+    });
+  });
+
+  it('the second check catches warm pools with spot and out-of-range retries', () => {
+    const config = makeConfig({ lockdown: { ...lockdown, retryAttempts: 31 } });
+    const problems = requestProblems(buildTrainingJobRequest(input({ config })));
+    expect(problems).toEqual([
+      'KeepAlivePeriodInSeconds (warm pools) is not allowed with managed spot training',
+      'RetryStrategy.MaximumRetryAttempts (31) must be an integer from 1 to 30',
+    ]);
+  });
+});

@@ -59,6 +59,7 @@ export function sanitizeTagValue(value: string, max = TAG_VALUE_MAX): string {
   return Array.from(cleaned).slice(0, max).join('');
 }
 
+/** The action's own sagemaker-yolo:* tags, then the user's `tags` input (checked by config). */
 export function buildTags(config: Config, dataset: TrainingDataset): Tag[] {
   const ctx = config.context;
   const entries: [string, string | undefined][] = [
@@ -79,10 +80,16 @@ export function buildTags(config: Config, dataset: TrainingDataset): Tag[] {
     const value = raw === undefined ? '' : sanitizeTagValue(raw);
     if (value) tags.push({ Key: `${TAG_PREFIX}${key}`, Value: value });
   }
+  for (const [Key, Value] of Object.entries(config.lockdown.tags)) tags.push({ Key, Value });
   return tags;
 }
 
-function inputChannels(dataset: TrainingDataset): CreateTrainingJobCommandInput['InputDataConfig'] {
+type InputMode = Config['lockdown']['inputMode'];
+
+function inputChannels(
+  dataset: TrainingDataset,
+  mode: InputMode,
+): CreateTrainingJobCommandInput['InputDataConfig'] {
   if (dataset.kind === 's3-prefix') {
     return [
       {
@@ -94,7 +101,7 @@ function inputChannels(dataset: TrainingDataset): CreateTrainingJobCommandInput[
             S3DataDistributionType: 'FullyReplicated',
           },
         },
-        InputMode: 'File',
+        InputMode: mode,
       },
     ];
   }
@@ -109,7 +116,7 @@ function inputChannels(dataset: TrainingDataset): CreateTrainingJobCommandInput[
           S3DataDistributionType: 'FullyReplicated',
         },
       },
-      InputMode: 'File',
+      InputMode: mode,
     },
     {
       ChannelName: 'snapshot',
@@ -120,33 +127,64 @@ function inputChannels(dataset: TrainingDataset): CreateTrainingJobCommandInput[
           S3DataDistributionType: 'FullyReplicated',
         },
       },
-      InputMode: 'File',
+      InputMode: mode,
     },
   ];
+}
+
+/** Network, encryption, environment and retry fields for locked-down accounts (issue 15). */
+function lockdownFields(config: Config): Partial<CreateTrainingJobCommandInput> {
+  const l = config.lockdown;
+  return {
+    ...(l.vpc
+      ? {
+          VpcConfig: { Subnets: [...l.vpc.subnets], SecurityGroupIds: [...l.vpc.securityGroupIds] },
+        }
+      : {}),
+    EnableNetworkIsolation: l.networkIsolation,
+    EnableInterContainerTrafficEncryption: l.encryptInterContainerTraffic,
+    ...(Object.keys(l.environment).length > 0 ? { Environment: { ...l.environment } } : {}),
+    ...(l.retryAttempts !== undefined
+      ? { RetryStrategy: { MaximumRetryAttempts: l.retryAttempts } }
+      : {}),
+    // Debugger's profiler samples system metrics into S3 for every job unless turned off: it costs
+    // and tells a YOLO user nothing the training log does not, so it is off unless asked for.
+    ProfilerConfig: l.profiler
+      ? { DisableProfiler: false, S3OutputPath: outputPathUri(config.bucket, config.prefix) }
+      : { DisableProfiler: true },
+  };
 }
 
 export function buildTrainingJobRequest(
   input: TrainingRequestInput,
 ): CreateTrainingJobCommandInput {
   const { config, jobName } = input;
+  const { lockdown } = config;
   return {
     TrainingJobName: jobName,
     RoleArn: config.role,
     AlgorithmSpecification: {
       TrainingImage: input.imageUri,
-      TrainingInputMode: 'File',
+      TrainingInputMode: lockdown.inputMode,
       MetricDefinitions: input.metricDefinitions.map(({ Name, Regex }) => ({ Name, Regex })),
     },
     HyperParameters: { ...input.hyperparameters },
-    InputDataConfig: inputChannels(input.dataset),
+    InputDataConfig: inputChannels(input.dataset, lockdown.inputMode),
     // SageMaker appends <job>/output/{model,output}.tar.gz under this path.
-    OutputDataConfig: { S3OutputPath: outputPathUri(config.bucket, config.prefix) },
+    OutputDataConfig: {
+      S3OutputPath: outputPathUri(config.bucket, config.prefix),
+      ...(lockdown.outputKmsKey ? { KmsKeyId: lockdown.outputKmsKey } : {}),
+    },
     ResourceConfig: {
       InstanceType: config.instanceType as NonNullable<
         CreateTrainingJobCommandInput['ResourceConfig']
       >['InstanceType'],
       InstanceCount: config.instanceCount,
       VolumeSizeInGB: config.volumeSizeGb,
+      ...(lockdown.volumeKmsKey ? { VolumeKmsKeyId: lockdown.volumeKmsKey } : {}),
+      ...(lockdown.keepAliveSeconds !== undefined
+        ? { KeepAlivePeriodInSeconds: lockdown.keepAliveSeconds }
+        : {}),
     },
     StoppingCondition: {
       MaxRuntimeInSeconds: config.maxRuntimeSeconds,
@@ -162,6 +200,7 @@ export function buildTrainingJobRequest(
       LocalPath: CHECKPOINT_LOCAL_PATH,
     },
     Tags: buildTags(config, input.dataset),
+    ...lockdownFields(config),
   };
 }
 
@@ -291,6 +330,36 @@ export function requestProblems(req: CreateTrainingJobCommandInput): string[] {
   }
   checkS3Uri('S3OutputPath', req.OutputDataConfig?.S3OutputPath, problems);
   if (req.CheckpointConfig) checkS3Uri('checkpoint S3Uri', req.CheckpointConfig.S3Uri, problems);
+
+  if (req.ResourceConfig?.KeepAlivePeriodInSeconds !== undefined && req.EnableManagedSpotTraining) {
+    problems.push(
+      'KeepAlivePeriodInSeconds (warm pools) is not allowed with managed spot training',
+    );
+  }
+  const retries = req.RetryStrategy?.MaximumRetryAttempts;
+  if (req.RetryStrategy && (!Number.isInteger(retries) || retries! < 1 || retries! > 30)) {
+    problems.push(
+      `RetryStrategy.MaximumRetryAttempts (${retries}) must be an integer from 1 to 30`,
+    );
+  }
+  const vpc = req.VpcConfig;
+  if (vpc) {
+    const subnets = vpc.Subnets?.length ?? 0;
+    const groups = vpc.SecurityGroupIds?.length ?? 0;
+    if (subnets < 1 || subnets > 16) problems.push(`VpcConfig needs 1-16 subnets (has ${subnets})`);
+    if (groups < 1 || groups > 5) {
+      problems.push(`VpcConfig needs 1-5 security groups (has ${groups})`);
+    }
+  }
+  const environment = Object.entries(req.Environment ?? {});
+  if (environment.length > 100) {
+    problems.push(`${environment.length} environment variables; SageMaker allows at most 100`);
+  }
+  for (const [key, value] of environment) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || key.length > 512 || value.length > 512) {
+      problems.push(`environment variable "${key}" breaks SageMaker's name or length rules`);
+    }
+  }
 
   const tags = req.Tags ?? [];
   if (tags.length > LIMITS.tags) problems.push(`${tags.length} tags; at most ${LIMITS.tags}`);
