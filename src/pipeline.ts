@@ -159,6 +159,9 @@ export async function runPipeline(
 }
 
 export function describeFailure(outcome: JobOutcome): string {
+  if (outcome.credentialsExpired) {
+    return `The AWS credentials expired while waiting for training job ${outcome.jobName}; the job keeps running. Gate it when it has ended with \`sagemaker-yolo report ${outcome.jobName}\`, or set role-to-assume so the action renews its credentials.`;
+  }
   if (outcome.timedOut) {
     return `Gave up waiting for training job ${outcome.jobName} (status ${outcome.status}); it may still be running. Raise wait-timeout, or use wait: false and gate it later.`;
   }

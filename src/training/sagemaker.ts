@@ -55,6 +55,23 @@ export function isNotFoundError(error: unknown): boolean {
   );
 }
 
+/** The caller's credentials ran out (static session credentials are never renewed). */
+export function isExpiredCredentialsError(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'ExpiredToken' || name === 'ExpiredTokenException';
+}
+
+/** What to do when the credentials expire mid-wait: the job itself is unaffected. Pure. */
+export function expiredCredentialsMessage(jobName: string, url: string, errorCode: string): string {
+  return (
+    `The AWS credentials expired while waiting for training job ${jobName} (${errorCode}): ` +
+    'credentials from the environment (such as those aws-actions/configure-aws-credentials exports) are never renewed. ' +
+    `The job keeps running: ${url}. When it has ended, gate and report it with \`sagemaker-yolo report ${jobName}\` ` +
+    '(add --pr <number> to update the pull request comment). To wait longer, set role-to-assume so the action renews its own credentials, ' +
+    'or start jobs with wait: false.'
+  );
+}
+
 /** Pure: what the rest of the pipeline needs from a DescribeTrainingJob response. */
 export function describeToOutcome(desc: DescribeTrainingJobResponse, region: string): JobOutcome {
   const jobName = desc.TrainingJobName ?? '';
@@ -358,8 +375,15 @@ export async function pollTrainingJob(
       if (failing) log.info('DescribeTrainingJob answers again.');
       failing = false;
     } catch (error) {
+      if (isExpiredCredentialsError(error)) {
+        // Not a failure of the job: say so and leave it running (no SDK stack).
+        const known = last ?? ({ TrainingJobName: jobName } as DescribeTrainingJobResponse);
+        const outcome = { ...describeToOutcome(known, region), credentialsExpired: true };
+        log.error(expiredCredentialsMessage(jobName, outcome.consoleUrl, errorName(error)));
+        return outcome;
+      }
       // A long outage must not end the wait (the post step would stop a healthy job);
-      // only errors that no retry can fix (access denied, expired credentials) do.
+      // only errors that no retry can fix (access denied) do.
       if (!isTransientAwsError(error)) throw error;
       if (!last && now() >= deadline) throw error;
       if (!failing) {
