@@ -5,14 +5,17 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CredentialProvider } from './credentials.js';
 
-export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS';
+export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'STS';
 
 export interface AwsOptions {
   region: string;
   env?: NodeJS.ProcessEnv;
   /** SDK-level attempts per request (adaptive retry mode handles throttling with backoff). */
   maxAttempts?: number;
+  /** One shared, refreshing provider (role-to-assume); beats keys in `env`. */
+  credentials?: CredentialProvider;
 }
 
 /** The endpoint for a service, or undefined for the AWS default. Pure. */
@@ -37,7 +40,7 @@ function credentialsFrom(env: NodeJS.ProcessEnv | undefined) {
 
 function baseConfig(service: ServiceId, options: AwsOptions) {
   const endpoint = endpointFor(service, options.env ?? process.env);
-  const credentials = credentialsFrom(options.env);
+  const credentials = options.credentials ?? credentialsFrom(options.env);
   return {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 6,

@@ -3,6 +3,8 @@
 // Best effort: everything here is a warning at worst.
 import * as core from '@actions/core';
 import { createAwsClients } from './aws.js';
+import { actionInputReader } from './config.js';
+import { roleToAssumeCredentials } from './credentials.js';
 import { errorMessage } from './errors.js';
 import { actionRoot } from './paths.js';
 import { loadJobState, shouldStopOnCleanup } from './state.js';
@@ -13,7 +15,24 @@ export async function cleanup(env: NodeJS.ProcessEnv = process.env): Promise<voi
   try {
     const state = loadJobState({ save: core.saveState, get: core.getState });
     if (!shouldStopOnCleanup(state)) return;
-    const clients = createAwsClients({ region: state.region, env });
+    // The stop needs credentials too: with role-to-assume, the post step assumes the role again.
+    const credentials = roleToAssumeCredentials(
+      {
+        roleToAssume: actionInputReader(env)('role-to-assume'),
+        region: state.region,
+        context: { runId: env.GITHUB_RUN_ID ?? '', runAttempt: env.GITHUB_RUN_ATTEMPT ?? '' },
+      },
+      env,
+      {
+        idToken: (audience) => core.getIDToken(audience),
+        mask: (secret) => core.setSecret(secret),
+      },
+    );
+    const clients = createAwsClients({
+      region: state.region,
+      env,
+      ...(credentials ? { credentials } : {}),
+    });
     const log = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
     if (state.backend === 'local') {
       const backend = createLocalBackend({ s3: clients.s3, log, actionRoot: actionRoot() });

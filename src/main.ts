@@ -6,6 +6,7 @@ import { createAwsClients } from './aws.js';
 import { errorMessage } from './errors.js';
 import { actionRoot } from './paths.js';
 import { readActionConfig } from './config.js';
+import { roleToAssumeCredentials } from './credentials.js';
 import { runPipeline, type PipelineIO, type ReportInput } from './pipeline.js';
 import { commentMarker } from './report/comment.js';
 import { renderPipelineReport } from './report/render.js';
@@ -75,7 +76,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const config = readActionConfig(env, root);
     if (config.githubToken) core.setSecret(config.githubToken);
 
-    const clients = createAwsClients({ region: config.region, env });
+    // role-to-assume: one refreshing provider shared by every client; else the environment's keys.
+    const credentials = roleToAssumeCredentials(config, env, {
+      idToken: (audience) => core.getIDToken(audience),
+      mask: (secret) => core.setSecret(secret),
+      log: coreLog,
+    });
+    const clients = createAwsClients({
+      region: config.region,
+      env,
+      ...(credentials ? { credentials } : {}),
+    });
     const stages = createStages(config, {
       clients,
       log: coreLog,
