@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,11 +70,31 @@ WORK_DIR_ENV = "YOLO_JOB_WORKDIR"
 DDP_ERROR_FILE = "ddp-error"
 
 
+def streams_input(opt: OptMl) -> bool:
+    """True when a channel uses FastFile: SageMaker then mounts the input read-only from S3, so
+    nothing may be written under input/."""
+    if not opt.input_data_config.exists():
+        return False
+    try:
+        channels = json.loads(opt.input_data_config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(channels, dict) and any(
+        isinstance(c, dict) and c.get("TrainingInputMode") == "FastFile"
+        for c in channels.values()
+    )
+
+
 def work_dir() -> Path:
     """Writable scratch space (rebuilt dataset trees, ultralytics' caches, evaluation runs):
-    $YOLO_JOB_WORKDIR, else <OPT_ML_ROOT>/input/yolo-job."""
+    $YOLO_JOB_WORKDIR, else <OPT_ML_ROOT>/input/yolo-job, or <temp dir>/yolo-job with FastFile."""
     override = os.environ.get(WORK_DIR_ENV)
-    return Path(override).absolute() if override else OptMl.from_env().scratch_dir
+    if override:
+        return Path(override).absolute()
+    opt = OptMl.from_env()
+    if streams_input(opt):
+        return Path(tempfile.gettempdir()).absolute() / "yolo-job"
+    return opt.scratch_dir
 
 
 def ddp_error_file() -> Path:
