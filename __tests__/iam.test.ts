@@ -82,6 +82,11 @@ describe('iam/workflow-role-policy.json', () => {
   // Tags on CreateTrainingJob are authorised separately.
   if (used.has('sagemaker:CreateTrainingJob')) used.add('sagemaker:AddTags');
   for (const action of DOCKER_PUSH) used.add(action);
+  // output-kms-key: the job's output.tar.gz is SSE-KMS encrypted, and the metrics reader gets it.
+  const request = readFileSync('src/training/request.ts', 'utf8');
+  if (/KmsKeyId: lockdown\.outputKmsKey/.test(request) && used.has('s3:GetObject')) {
+    used.add('kms:Decrypt');
+  }
   const needed = used;
   const allowed = policyActions('iam/workflow-role-policy.json');
 
@@ -126,5 +131,59 @@ describe('iam/sagemaker-execution-role-policy.json', () => {
     for (const s of writes) {
       for (const r of resources(s)) expect(r).toMatch(/\/yolo-training\/(output|checkpoints)\/\*$/);
     }
+  });
+});
+
+describe('the execution role for locked-down jobs (issue 15)', () => {
+  const policy = JSON.parse(readFileSync('iam/sagemaker-execution-role-policy.json', 'utf8')) as {
+    Statement: {
+      Sid?: string;
+      Action: string | string[];
+      Resource: string | string[];
+      Condition?: Record<string, Record<string, unknown>>;
+    }[];
+  };
+  const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+  const allowed = (prefix: string) =>
+    policy.Statement.flatMap((s) => list(s.Action)).filter((a) => a.startsWith(prefix));
+  const request = readFileSync('src/training/request.ts', 'utf8');
+
+  it('lets VPC jobs (subnets, security-group-ids) manage their network interfaces, and no other EC2 action', () => {
+    expect(request).toMatch(/VpcConfig: \{/);
+    expect(allowed('ec2:').sort()).toEqual([
+      'ec2:CreateNetworkInterface',
+      'ec2:CreateNetworkInterfacePermission',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DeleteNetworkInterfacePermission',
+      'ec2:DescribeDhcpOptions',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcs',
+    ]);
+    const changes = policy.Statement.find((s) =>
+      list(s.Action).includes('ec2:CreateNetworkInterface'),
+    );
+    expect(changes?.Condition?.ArnEquals?.['ec2:Vpc']).toMatch(/:vpc\/VPC_ID$/);
+  });
+
+  it('uses the volume and output KMS keys only, by ARN, and grants only to AWS resources', () => {
+    expect(request).toMatch(/VolumeKmsKeyId: lockdown\.volumeKmsKey/);
+    expect(request).toMatch(/KmsKeyId: lockdown\.outputKmsKey/);
+    expect(allowed('kms:').sort()).toEqual([
+      'kms:CreateGrant',
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
+    for (const s of policy.Statement.filter((st) =>
+      list(st.Action).some((a) => a.startsWith('kms:')),
+    )) {
+      for (const r of list(s.Resource))
+        expect(r).toMatch(/^arn:aws:kms:REGION:ACCOUNT_ID:key\/(VOLUME|OUTPUT)_KMS_KEY_ID$/);
+      expect(s.Condition).toBeDefined();
+    }
+    const grant = policy.Statement.find((s) => list(s.Action).includes('kms:CreateGrant'));
+    expect(grant?.Condition?.Bool?.['kms:GrantIsForAWSResource']).toBe('true');
   });
 });
