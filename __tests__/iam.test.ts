@@ -187,3 +187,18 @@ describe('the execution role for locked-down jobs (issue 15)', () => {
     expect(grant?.Condition?.Bool?.['kms:GrantIsForAWSResource']).toBe('true');
   });
 });
+
+describe('iam/scheduled-gate-policy.json (the long-jobs example)', () => {
+  const workflow = readFileSync('.github/workflows/example-long-jobs.yml', 'utf8');
+  const calls = [...workflow.matchAll(/\baws sagemaker ([a-z-]+)/g)].map(
+    (m) =>
+      `sagemaker:${(m[1] as string).replace(/(^|-)([a-z])/g, (_, _dash, c: string) => c.toUpperCase())}`,
+  );
+  const base = policyActions('iam/workflow-role-policy.json');
+
+  it('adds exactly what the scheduled gate calls beyond the workflow role policy', () => {
+    expect(calls.sort()).toEqual(['sagemaker:AddTags', 'sagemaker:Search']);
+    const extra = [...new Set(calls)].filter((a) => !base.has(a)).sort();
+    expect([...policyActions('iam/scheduled-gate-policy.json')].sort()).toEqual(extra);
+  });
+});

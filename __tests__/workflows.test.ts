@@ -32,11 +32,12 @@ const dir = '.github/workflows';
 const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
 
 describe('workflows', () => {
-  it('are the CI workflow and the three trigger examples', () => {
+  it('are the CI workflow, the three trigger examples and the long-jobs example', () => {
     expect(files.sort()).toEqual([
       'ci.yml',
       'example-dataset-pr.yml',
       'example-dispatch.yml',
+      'example-long-jobs.yml',
       'example-nightly.yml',
     ]);
   });
