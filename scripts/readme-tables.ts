@@ -60,6 +60,7 @@ export const IAM_POLICIES = [
   ['Workflow role: trust policy (GitHub OIDC)', 'iam/trust-policy-github-oidc.json'],
   ['Workflow role: permissions', 'iam/workflow-role-policy.json'],
   ['SageMaker execution role: permissions', 'iam/sagemaker-execution-role-policy.json'],
+  ['Scheduled gate (long-jobs example): extra permission', 'iam/scheduled-gate-policy.json'],
 ] as const;
 
 /** The IAM policy documents of iam/, embedded so the README shows them whole. */
