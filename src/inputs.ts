@@ -49,7 +49,7 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'role-to-assume',
     description:
-      'IAM role ARN the action assumes itself with the job\'s GitHub OIDC token (needs `permissions: id-token: write`), refreshing the credentials before they expire for as long as it waits. Empty: the credentials in the environment (e.g. from aws-actions/configure-aws-credentials), which are never refreshed.',
+      "IAM role ARN the action assumes itself with the job's GitHub OIDC token (needs `permissions: id-token: write`), refreshing the credentials before they expire for as long as it waits. Empty: the credentials in the environment (e.g. from aws-actions/configure-aws-credentials), which are never refreshed.",
   },
   // Dataset
   {
@@ -196,7 +196,8 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'profiler',
-    description: 'Turn on the SageMaker Debugger profiler (off by default: it adds cost and no value for YOLO).',
+    description:
+      'Turn on the SageMaker Debugger profiler (off by default: it adds cost and no value for YOLO).',
     default: 'false',
   },
   // Hyperparameters
