@@ -380,6 +380,11 @@ describe('renderReport: failure variant', () => {
       '⏳ Stopped waiting for the training job: it may still be running',
       /still|status/,
     ],
+    [
+      { status: 'InProgress', credentialsExpired: true },
+      '🔑 The AWS credentials expired while waiting: the training job keeps running',
+      /sagemaker-yolo report .* --pr <number>/,
+    ],
   ] as [Partial<JobOutcome>, string, RegExp][])('%j', (over, headline, hint) => {
     const body = renderReport(data({ metrics: none, job: over }));
     expect(body).toContain(`### ${headline}`);

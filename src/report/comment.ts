@@ -80,6 +80,9 @@ export function isJobFailure(job: JobOutcome): boolean {
 function headline(data: ReportData): string {
   const { job, gate } = data;
   if (job.timedOut) return '⏳ Stopped waiting for the training job: it may still be running';
+  if (job.credentialsExpired) {
+    return '🔑 The AWS credentials expired while waiting: the training job keeps running';
+  }
   if (job.limitExceeded === 'MaxRuntimeExceeded') {
     return '❌ Training job stopped at its maximum runtime';
   }
@@ -305,7 +308,12 @@ function datasetSection(dataset: DatasetRef, diffLimit: number): string {
 
 function whatToCheck(job: JobOutcome): string[] {
   const items: string[] = [];
-  if (job.timedOut) {
+  if (job.credentialsExpired) {
+    items.push(
+      `When the job has ended, gate it and update this comment with \`sagemaker-yolo report ${escapeInline(job.jobName, 63)} --pr <number>\`.`,
+      'Set `role-to-assume` so the action renews its own credentials while it waits, or start long jobs with `wait: false`.',
+    );
+  } else if (job.timedOut) {
     items.push(
       'The action stopped waiting, not the job: check its status in the console before starting another run.',
       'Raise the wait timeout or run with `wait: false` and report from a later workflow.',
