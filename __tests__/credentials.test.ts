@@ -208,6 +208,40 @@ describe('role-to-assume', () => {
     process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = REQUEST_TOKEN;
   });
 
+  it('a failed renewal keeps the current session while it is valid, then says what failed', async () => {
+    const log = recordingLog();
+    let calls = 0;
+    const clock2 = fakeClock(Date.now());
+    const credentials = roleToAssumeCredentials(
+      { roleToAssume: ROLE, region: 'us-east-1', context: { runId: '7001', runAttempt: '1' } },
+      { AWS_ENDPOINT_URL_STS: sts.endpoint },
+      {
+        idToken: async () => {
+          calls += 1;
+          if (calls > 1) throw new Error('token service unavailable');
+          return 'first-token';
+        },
+        now: clock2.now,
+        durationSeconds: SESSION_SECONDS,
+        log,
+      },
+    )!;
+    const first = await credentials();
+    await clock2.sleep(11 * 60_000); // past the renewal point (10 min), 4 min before expiry
+    expect((await credentials()).accessKeyId).toBe(first.accessKeyId);
+    expect(log.lines.at(-1)).toMatchObject({
+      level: 'warning',
+      message: expect.stringMatching(/Could not renew .*token service unavailable.*current ones/),
+    });
+    await clock2.sleep(30_000); // within the minute: no new attempt
+    expect((await credentials()).accessKeyId).toBe(first.accessKeyId);
+    expect(calls).toBe(2);
+    await clock2.sleep(3 * 60_000); // under a minute left: no more borrowing
+    await expect(credentials()).rejects.toThrow(
+      /Could not assume role-to-assume .*token service unavailable/,
+    );
+  });
+
   it('is off without role-to-assume: the environment credentials are used as before', () => {
     const none = roleToAssumeCredentials(
       { region: 'us-east-1', context: { runId: '1', runAttempt: '1' } },
