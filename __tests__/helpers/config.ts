@@ -39,6 +39,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     spot: true,
     maxWaitSeconds: 86400,
     hyperparameters: {},
+    task: 'detect',
     thresholds: [],
     wait: true,
     waitTimeoutSeconds: 6 * 3600,
