@@ -2,7 +2,7 @@
 
 Each image is a 64 px grey canvas with one or two rotated dark rectangles. The labels describe the
 same rectangles the way each task reads them: a polygon of the 4 corners (segment), the 4 corners
-as an oriented box (obb), a box plus the 4 corners as keypoints (pose). classify has no labels and
+as an oriented box (obb), a box plus the 4 corners as keypoints (pose), the box alone (detect). classify has no labels and
 no yaml: class folders under train/ and val/, a dark square (`square`) or a dark disc (`disc`).
 Deterministic: the same seed always gives the same files.
 """
@@ -40,17 +40,19 @@ def _norm(points: list[tuple[float, float]]) -> list[float]:
 
 def _row(task: str, corners: list[tuple[float, float]]) -> str:
     flat = _norm(corners)
+    xs, ys = flat[0::2], flat[1::2]
+    box = [
+        (min(xs) + max(xs)) / 2,
+        (min(ys) + max(ys)) / 2,
+        max(xs) - min(xs),
+        max(ys) - min(ys),
+    ]
     if task in ("segment", "obb"):
         values = flat
-    else:  # pose: box, then x y visibility per keypoint
-        xs, ys = flat[0::2], flat[1::2]
-        box = [
-            (min(xs) + max(xs)) / 2,
-            (min(ys) + max(ys)) / 2,
-            max(xs) - min(xs),
-            max(ys) - min(ys),
-        ]
+    elif task == "pose":  # box, then x y visibility per keypoint
         values = box + [v for x, y in zip(xs, ys) for v in (x, y, 2.0)]
+    else:  # detect: the box around the rectangle
+        values = box
     return "0 " + " ".join(f"{v:.6f}" for v in values)
 
 
