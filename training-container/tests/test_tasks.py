@@ -258,3 +258,30 @@ def test_a_model_of_another_task_fails_before_training(tmp_path, monkeypatch):
         "use a segment model (e.g. yolov8n-seg.pt) or task=detect\n"
     )
     assert not (tmp_path / "ml" / "checkpoints" / "train" / "results.csv").exists()
+
+
+def test_a_finished_checkpoint_of_another_task_is_not_evaluated_as_this_one(
+    tmp_path, monkeypatch
+):
+    import torch
+    import ultralytics
+    from ultralytics.nn.tasks import DetectionModel
+    from yolojob.errors import HyperparameterError
+    from yolojob.job import Job
+
+    monkeypatch.setenv("YOLO_JOB_WORKDIR", str(tmp_path / "work"))
+    job = Job(OptMl(tmp_path / "ml"))
+    job.task = "segment"
+    weights = job.save_dir / "weights"
+    weights.mkdir(parents=True)
+    torch.save(
+        {
+            "epoch": -1,
+            "model": DetectionModel("yolov8n.yaml", nc=1, verbose=False).half(),
+            "train_args": {"model": "yolov8n.yaml", "imgsz": 64, "task": "detect"},
+            "version": ultralytics.__version__,
+        },
+        weights / "best.pt",
+    )
+    with pytest.raises(HyperparameterError, match="was trained as task=detect"):
+        job.evaluate(tmp_path / "data.yaml", "cpu", 0, ultralytics.__version__)

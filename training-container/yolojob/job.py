@@ -196,6 +196,13 @@ class Job:
         from ultralytics.utils.patches import torch_load
 
         train_args = torch_load(best, map_location="cpu").get("train_args") or {}
+        trained = train_args.get("task")
+        if trained and trained != self.task:
+            # e.g. a finished checkpoint of an earlier job with another task
+            raise HyperparameterError(
+                f'hyperparameter task="{self.task}": {best.name} in {weights} was trained as '
+                f"task={trained}; use task={trained} or a new checkpoint directory"
+            )
         imgsz = int(train_args.get("imgsz") or self.hp.get("imgsz", 640))
         batch = self.hp.get("batch", DEFAULT_BATCH)
         val_args = {
