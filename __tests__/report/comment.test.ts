@@ -267,6 +267,7 @@ describe('renderReport: tasks', () => {
       ['Recall (boxes)', '0.9000', '—', ''],
     ]);
     expect(decode(body)).toContain('task segment, gated on masks (M)');
+    expect(body).toContain('Per-class results (1 class, masks, worst mAP@0.5 first)');
   });
 
   it('draws the primary block per epoch: masks for segment', () => {

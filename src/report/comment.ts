@@ -234,8 +234,11 @@ export function sortClasses(classes: ClassMetrics[]): ClassMetrics[] {
   return [...classes].sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name));
 }
 
-function perClassSection(metrics: Metrics, limit: number): string | undefined {
+function perClassSection(metrics: Metrics, limit: number, task: YoloTask): string | undefined {
   const all = metrics.perClass;
+  // per_class is the primary block's; say which when the task reports more than one
+  const kind = primaryKind(task);
+  const of = kind && METRIC_KINDS[task].length > 1 ? `, ${KIND_LABELS[kind]}` : '';
   if (all.length === 0) return undefined;
   const shown = sortClasses(all).slice(0, limit);
   const rows = shown.map((c) => [
@@ -248,7 +251,7 @@ function perClassSection(metrics: Metrics, limit: number): string | undefined {
   ]);
   const rest = all.length - shown.length;
   const parts = [
-    `<details><summary>Per-class results (${all.length} class${all.length === 1 ? '' : 'es'}, worst mAP@0.5 first)</summary>`,
+    `<details><summary>Per-class results (${all.length} class${all.length === 1 ? '' : 'es'}${of}, worst mAP@0.5 first)</summary>`,
     '',
   ];
   if (rows.length > 0) {
@@ -412,7 +415,7 @@ function render(data: ReportData, limits: Limits): string {
     parts.push(metricTable(data), '', metricsSource(metrics, task), '');
     const epochs = epochLine(metrics, task);
     if (epochs) parts.push(epochs, '');
-    const perClass = perClassSection(metrics, limits.classes);
+    const perClass = perClassSection(metrics, limits.classes, task);
     if (perClass) parts.push(perClass, '');
   }
 
