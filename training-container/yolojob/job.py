@@ -13,7 +13,12 @@ from typing import Any
 import yaml
 
 from . import stop
-from .dataset import check_single_host, check_task_yaml, prepare_dataset
+from .dataset import (
+    CLASSIFY_VAL,
+    check_single_host,
+    check_task_yaml,
+    prepare_dataset,
+)
 from .environment import (
     cpu_count,
     default_workers,
@@ -179,7 +184,7 @@ class Job:
         if self.model.task != self.task:
             raise HyperparameterError(
                 f'hyperparameter task="{self.task}": model {name} is a {self.model.task} model; '
-                f"use a {self.task} model (e.g. yolov8n-{TASK_SUFFIX.get(self.task, '')}.pt) "
+                f"use a {self.task} model (e.g. {example_model(self.task)}) "
                 f"or task={self.model.task}"
             )
 
@@ -251,7 +256,11 @@ class Job:
         )
 
 
-TASK_SUFFIX = {"segment": "seg", "obb": "obb", "pose": "pose", "classify": "cls"}
+TASK_SUFFIX = {"segment": "-seg", "obb": "-obb", "pose": "-pose", "classify": "-cls"}
+
+
+def example_model(task: str) -> str:
+    return f"yolov8n{TASK_SUFFIX.get(task, '')}.pt"
 
 
 def has_test_split(data: Path, task: str) -> bool:
@@ -259,7 +268,7 @@ def has_test_split(data: Path, task: str) -> bool:
     a val folder ultralytics validates on test, so it is the val split already)."""
     if task == "classify":
         return (data / "test").is_dir() and any(
-            (data / v).is_dir() for v in ("val", "validation", "valid")
+            (data / v).is_dir() for v in CLASSIFY_VAL
         )
     return bool(yaml.safe_load(data.read_text(encoding="utf-8")).get("test"))
 
