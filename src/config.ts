@@ -15,6 +15,7 @@ import { INPUTS, MAX_RUNTIME_LIMIT_SECONDS } from './inputs.js';
 import { deriveJobName, isValidJobName, JOB_NAME_MAX_LENGTH } from './jobname.js';
 import { readLockdown } from './lockdown.js';
 import { bucketNameProblem, tryParseS3Uri } from './s3.js';
+import { TASKS, isYoloTask, modelForTask, namedTask, type YoloTask } from './task.js';
 import type { Config, GateMetric, Hyperparameters, RunContext, Threshold } from './types.js';
 
 /** Returns the raw value of an input by its kebab-case name; '' = not given. */
@@ -375,6 +376,10 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   if (given.has('hyperparameters')) {
     readExtraHyperparameters(get('hyperparameters'), hyperparameters, problems);
   }
+  const task = readTask(get('model'), given.get('task'), fail);
+  // Always sent: the container prepares the data (class folders for classify) and checks the
+  // model against it before ultralytics would train the wrong task.
+  hyperparameters.task = task;
 
   // --- gate ---
   const thresholds: Threshold[] = [];
@@ -383,10 +388,25 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     ['map50_95', 'map50-95-threshold'],
     ['precision', 'precision-threshold'],
     ['recall', 'recall-threshold'],
+    ['top1', 'top1-threshold'],
   ];
   for (const [metric, input] of gates) {
     const v = get(input);
     if (v === '') continue;
+    // classify reports top-1/top-5 accuracy, no mAP: the box thresholds do not apply to it, and
+    // top1 applies to nothing else. A catalogue default (map50-threshold) is dropped quietly.
+    if ((metric === 'top1') !== (task === 'classify')) {
+      if (given.has(input)) {
+        fail(
+          input,
+          v,
+          metric === 'top1'
+            ? `applies only to task classify (task is ${task}): use map50-threshold, map50-95-threshold, precision-threshold or recall-threshold`
+            : 'does not apply to task classify, which reports top-1/top-5 accuracy rather than mAP, precision and recall: use top1-threshold',
+        );
+      }
+      continue;
+    }
     const n = NUMBER.test(v) ? Number(v) : NaN;
     if (n >= 0 && n <= 1) thresholds.push({ metric, min: n, input });
     else fail(input, v, 'must be a number from 0 to 1 (e.g. 0.85)');
@@ -437,6 +457,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     spot,
     hyperparameters,
     lockdown,
+    task,
     thresholds,
     wait,
     waitTimeoutSeconds: waitTimeoutSeconds as number,
@@ -457,6 +478,32 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   if (githubToken !== undefined) config.githubToken = githubToken;
   if (roleToAssume !== undefined) config.roleToAssume = roleToAssume;
   return config;
+}
+
+/**
+ * The task: the input when given, else what the model name names (detect when it names none).
+ * A given task must agree with a model name that names one: ultralytics trains the model's task.
+ */
+function readTask(
+  model: string,
+  input: string | undefined,
+  fail: (input: string, value: string, rule: string) => void,
+): YoloTask {
+  const named = namedTask(model);
+  if (input === undefined) return named ?? 'detect';
+  if (!isYoloTask(input)) {
+    fail('task', input, `must be one of ${TASKS.join(', ')}`);
+    return named ?? 'detect';
+  }
+  if (named !== undefined && named !== input) {
+    const other = modelForTask(model, input);
+    fail(
+      'task',
+      input,
+      `disagrees with model ${JSON.stringify(model)}, a ${named} model by its name (ultralytics trains the model's task; -seg, -obb, -pose and -cls name one, other release names are detect): use ${other ? `model ${JSON.stringify(other)}` : `a ${input} model`}, or leave task empty`,
+    );
+  }
+  return input;
 }
 
 function showValue(v: unknown): string {
@@ -484,7 +531,7 @@ function readExtraHyperparameters(text: string, into: Hyperparameters, problems:
     );
     return;
   }
-  const dedicatedInputs = new Set(Object.values(DEDICATED));
+  const dedicatedInputs = new Set([...Object.values(DEDICATED), 'task']);
   for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
     const input = Object.hasOwn(DEDICATED, key)
       ? DEDICATED[key]

@@ -207,6 +207,11 @@ export const INPUTS: readonly InputSpec[] = [
     default: 'yolov8m.pt',
   },
   {
+    name: 'task',
+    description:
+      'Ultralytics task: detect, segment, obb, pose or classify. Default: read from the model name as ultralytics does (-seg, -obb, -pose, -cls; other names detect). When the model name names a task, the two must agree.',
+  },
+  {
     name: 'epochs',
     description: 'Training epochs (ultralytics `epochs`).',
     default: '100',
@@ -258,6 +263,11 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'recall-threshold',
     description: 'Fail when recall is below this value (0-1). Optional.',
+  },
+  {
+    name: 'top1-threshold',
+    description:
+      'task classify only: fail when top-1 accuracy is below this value (0-1). The mAP, precision and recall thresholds do not apply to classify.',
   },
   // Run
   {

@@ -189,7 +189,8 @@ export function createStages(config: Config, deps: StageDeps): Stages {
 
     training: trainingBackendFor(config, deps),
 
-    readMetrics: (outcome) => readJobMetrics(deps.clients.s3, outcome, { log: (m) => log.info(m) }),
+    readMetrics: (outcome) =>
+      readJobMetrics(deps.clients.s3, outcome, { log: (m) => log.info(m), task: config.task }),
 
     report: (input) => deps.report(input),
   };

@@ -1,6 +1,9 @@
 // Shared, I/O-free data shapes. Stages exchange these; builders and renderers are pure over them.
 
-export type GateMetric = 'map50' | 'map50_95' | 'precision' | 'recall';
+import type { MetricKind, YoloTask } from './task.js';
+
+/** top1 is classify's; the others are read from the task's primary block (see MetricKind). */
+export type GateMetric = 'map50' | 'map50_95' | 'precision' | 'recall' | 'top1';
 
 export interface Threshold {
   metric: GateMetric;
@@ -64,6 +67,8 @@ export interface Config {
   lockdown: LockdownSettings;
   /** Role the action assumes itself with the runner's OIDC token, refreshing as it waits. */
   roleToAssume?: string;
+  /** The ultralytics task (input `task`, else read from the model name); also in hyperparameters. */
+  task: YoloTask;
 
   thresholds: Threshold[];
 
@@ -111,11 +116,27 @@ export interface EpochRow {
   values: Record<string, number>; // NaN kept as NaN
 }
 
-export interface Metrics {
+/** One mAP block of ultralytics' validation: boxes (B), masks (M) or keypoints (P). */
+export interface MetricSet {
   map50?: number;
   map50_95?: number;
   precision?: number;
   recall?: number;
+}
+
+export interface Metrics {
+  /** The task the job trained (metrics.json `task`; absent from older images' files: detect). */
+  task?: YoloTask;
+  /** The task's primary block (masks for segment, boxes otherwise); none for classify. */
+  map50?: number;
+  map50_95?: number;
+  precision?: number;
+  recall?: number;
+  /** Every block the task reports, e.g. box and mask for segment. */
+  blocks?: Partial<Record<MetricKind, MetricSet>>;
+  /** classify: top-1 and top-5 accuracy. */
+  top1?: number;
+  top5?: number;
   epochsCompleted?: number;
   bestEpoch?: number;
   perClass: ClassMetrics[];
@@ -158,6 +179,10 @@ export interface JobOutcome {
 
 export interface GateCheck {
   metric: GateMetric;
+  /** What was read: the block of an mAP metric (masks for segment), accuracy for top1. */
+  kind: MetricKind | 'accuracy';
+  /** Why the threshold cannot be checked on this task's metrics (it then fails). */
+  notApplicable?: string;
   input: string;
   threshold: number;
   value?: number;
@@ -166,6 +191,8 @@ export interface GateCheck {
 
 export interface GateResult {
   passed: boolean;
+  /** The task whose metrics were gated (absent where nothing was gated). */
+  task?: YoloTask;
   checks: GateCheck[];
   /** One line per check, for the failure message and the log. */
   message: string;

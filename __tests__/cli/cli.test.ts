@@ -116,6 +116,20 @@ describe('exit codes', () => {
     expect(text).toMatch(/epochs: "0"/);
     expect(text).toMatch(/max-wait: "9000".*spot/);
   });
+
+  it('2 for a --task the --model name contradicts, naming both', async () => {
+    const { deps, err } = harness({
+      clients: () => {
+        throw new Error('no AWS client may be made for bad input');
+      },
+    });
+    const args = ['train', '--bucket', 'b-1', '--role', 'arn:aws:iam::123456789012:role/x'];
+    const code = await runCli([...args, '--model', 'yolov8n-seg.pt', '--task', 'pose'], deps);
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(
+      /task: "pose" disagrees with model "yolov8n-seg\.pt", a segment model by its name .*use model "yolov8n-pose\.pt"/,
+    );
+  });
 });
 
 describe('train on the emulator', () => {

@@ -176,6 +176,7 @@ describe('readConfig values', () => {
       patience: 0,
       workers: 8,
       lr0: 0.001,
+      task: 'detect',
       optimizer: 'AdamW',
       cos_lr: true,
       cache: 'false',

@@ -50,6 +50,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxWaitSeconds: 86400,
     hyperparameters: {},
     lockdown: NO_LOCKDOWN,
+    task: 'detect',
     thresholds: [],
     wait: true,
     waitTimeoutSeconds: 6 * 3600,

@@ -127,6 +127,7 @@ describe('readJobMetrics on the S3 emulator', () => {
     const logs: string[] = [];
     const metrics = await readJobMetrics(s3, outcome, { log: (m) => logs.push(m) });
     expect(metrics).toEqual({
+      task: 'detect',
       map50: 0.7,
       precision: 0.9,
       perClass: [],

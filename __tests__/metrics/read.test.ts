@@ -177,6 +177,7 @@ describe('metricsFromFinalMetricData', () => {
       'train:box_loss': 1.1,
     });
     expect(m).toEqual({
+      task: 'detect',
       map50: 0.71,
       map50_95: 0.42,
       precision: 0.8,

@@ -205,7 +205,7 @@ describe('renderReport: passing run', () => {
 
   it('says where the metrics came from', () => {
     expect(decode(body)).toContain(
-      'Metrics from metrics.json (val split) · yolov8m.pt · imgsz 640 · ultralytics 8.3.40 · 100 epochs (best 87)',
+      'Metrics from metrics.json (val split) · task detect, gated on boxes (B) · yolov8m.pt · imgsz 640 · ultralytics 8.3.40 · 100 epochs (best 87)',
     );
   });
 
@@ -241,6 +241,93 @@ describe('renderReport: gate failure', () => {
     }));
     const body = renderReport(data({ metrics: { epochs } }));
     expect(body).toContain('mAP@0.5 by epoch: ▁▄▇█ (0.1000 → 0.8000)');
+  });
+});
+
+describe('renderReport: tasks', () => {
+  const masks = { map50: 0.61, map50_95: 0.33, precision: 0.72, recall: 0.64 };
+  const boxes = { map50: 0.95, map50_95: 0.71, precision: 0.93, recall: 0.9 };
+
+  it('shows the masks (gated) and boxes of a segment model, and says what was gated', () => {
+    const body = renderReport(
+      data({
+        metrics: { task: 'segment', ...masks, blocks: { mask: masks, box: boxes } },
+      }),
+    );
+    expect(body).toContain('### ❌ Model did not pass the quality gate');
+    expect(tableByHeader(toHtml(body), 'Metric')).toEqual([
+      ['Metric', 'Value', 'Threshold', ''],
+      ['mAP@0.5 (masks)', '0.6100', '≥ 0.85', '✗'],
+      ['mAP@0.5:0.95 (masks)', '0.3300', '—', ''],
+      ['Precision (masks)', '0.7200', '≥ 0.9', '✗'],
+      ['Recall (masks)', '0.6400', '—', ''],
+      ['mAP@0.5 (boxes)', '0.9500', '—', ''],
+      ['mAP@0.5:0.95 (boxes)', '0.7100', '—', ''],
+      ['Precision (boxes)', '0.9300', '—', ''],
+      ['Recall (boxes)', '0.9000', '—', ''],
+    ]);
+    expect(decode(body)).toContain('task segment, gated on masks (M)');
+    expect(body).toContain('Per-class results (1 class, masks, worst mAP@0.5 first)');
+  });
+
+  it('draws the primary block per epoch: masks for segment', () => {
+    const epochs = [0.2, 0.5].map((v, i) => ({
+      epoch: i + 1,
+      values: { 'metrics/mAP50(B)': 0.9, 'metrics/mAP50(M)': v },
+    }));
+    const body = renderReport(data({ metrics: { task: 'segment', epochs } }));
+    expect(body).toContain('mAP@0.5 (masks) by epoch: ▁█ (0.2000 → 0.5000)');
+  });
+
+  it('shows the keypoints of a pose model beside its (gated) boxes', () => {
+    const body = renderReport(
+      data({ metrics: { task: 'pose', ...boxes, blocks: { box: boxes, pose: masks } } }),
+    );
+    const rows = tableByHeader(toHtml(body), 'Metric');
+    expect(rows[1]).toEqual(['mAP@0.5 (boxes)', '0.9500', '≥ 0.85', '✓']);
+    expect(rows[5]).toEqual(['mAP@0.5 (keypoints)', '0.6100', '—', '']);
+    expect(decode(body)).toContain('task pose, gated on boxes (B)');
+  });
+
+  it('shows top-1/top-5 accuracy of a classify model, gated on top-1', () => {
+    const metrics: Metrics = {
+      task: 'classify',
+      top1: 0.875,
+      top5: 1,
+      perClass: [],
+      source: 'metrics.json',
+      epochs: [1, 2, 3].map((epoch) => ({
+        epoch,
+        values: { 'metrics/accuracy_top1': epoch / 4 },
+      })),
+    };
+    const gate = evaluateGate(metrics, [{ metric: 'top1', min: 0.8, input: 'top1-threshold' }]);
+    const body = renderReport({ ...data(), metrics, gate });
+    expect(body).toContain('### ✅ Model passed the quality gate');
+    expect(tableByHeader(toHtml(body), 'Metric')).toEqual([
+      ['Metric', 'Value', 'Threshold', ''],
+      ['Top-1 accuracy', '0.8750', '≥ 0.8', '✓'],
+      ['Top-5 accuracy', '1.0000', '—', ''],
+    ]);
+    expect(decode(body)).toContain('task classify, gated on top-1 accuracy');
+    expect(body).toContain('Top-1 accuracy by epoch: ▁▅█ (0.2500 → 0.7500)');
+    expect(body).not.toContain('Per-class');
+  });
+
+  it('shows an mAP threshold that cannot apply to a classify model as failed', () => {
+    const metrics: Metrics = {
+      task: 'classify',
+      top1: 0.9,
+      perClass: [],
+      source: 'metrics.json',
+      epochs: [],
+    };
+    const body = renderReport({ ...data(), metrics, gate: evaluateGate(metrics, THRESHOLDS) });
+    const rows = tableByHeader(toHtml(body), 'Metric');
+    expect(rows.slice(3)).toEqual([
+      ['mAP@0.5', 'does not apply', '≥ 0.85', '✗'],
+      ['Precision', 'does not apply', '≥ 0.9', '✗'],
+    ]);
   });
 });
 

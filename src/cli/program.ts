@@ -426,7 +426,10 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         );
         return 1;
       }
-      const metrics = await readJobMetrics(clients.s3, outcome, { log: (m) => log.info(m) });
+      const metrics = await readJobMetrics(clients.s3, outcome, {
+        log: (m) => log.info(m),
+        task: config.task,
+      });
       const gate = evaluateGate(metrics, config.thresholds);
       const comment = renderPipelineReport({
         config,

@@ -1,5 +1,7 @@
 // The quality gate. Pure: every configured threshold is checked (no short-circuit) so the failure
-// message shows the whole picture at once.
+// message shows the whole picture at once. The mAP, precision and recall thresholds apply to the
+// task's primary block (masks for segment, boxes otherwise); classify has top-1 accuracy instead.
+import { KIND_LABELS, KIND_SUFFIXES, primaryKind, type YoloTask } from '../task.js';
 import type { GateCheck, GateMetric, GateResult, Metrics, Threshold } from '../types.js';
 
 export const METRIC_LABELS: Record<GateMetric, string> = {
@@ -7,7 +9,14 @@ export const METRIC_LABELS: Record<GateMetric, string> = {
   map50_95: 'mAP@0.5:0.95',
   precision: 'Precision',
   recall: 'Recall',
+  top1: 'Top-1 accuracy',
 };
+
+/** The metric's label with the block it was read from: `mAP@0.5 (masks)`. */
+export function checkLabel(check: Pick<GateCheck, 'metric' | 'kind'>): string {
+  const label = METRIC_LABELS[check.metric];
+  return check.kind === 'accuracy' ? label : `${label} (${KIND_LABELS[check.kind]})`;
+}
 
 export function isReported(value: number | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);
@@ -32,30 +41,71 @@ export function formatThreshold(min: number): string {
   return String(Number(min.toPrecision(12)));
 }
 
+/** What a check read, after its verdict: `on masks (M)`; accuracy needs no note. */
+function kindNote(check: GateCheck): string {
+  return check.kind === 'accuracy'
+    ? ''
+    : ` on ${KIND_LABELS[check.kind]} ${KIND_SUFFIXES[check.kind]}`;
+}
+
 function checkLine(check: GateCheck): string {
   const mark = check.passed ? '✓' : '✗';
   const min = formatThreshold(check.threshold);
+  if (check.notApplicable)
+    return `${mark} ${check.metric}: ${check.notApplicable} (${check.input})`;
   if (!isReported(check.value)) {
-    return `${mark} ${check.metric} not reported, needs >= ${min} (${check.input})`;
+    return `${mark} ${check.metric} not reported, needs >= ${min} (${check.input})${kindNote(check)}`;
   }
   const op = check.passed ? '>=' : '<';
-  return `${mark} ${check.metric} ${formatValue(check.value, check.threshold)} ${op} ${min} (${check.input})`;
+  return `${mark} ${check.metric} ${formatValue(check.value, check.threshold)} ${op} ${min} (${check.input})${kindNote(check)}`;
+}
+
+/** The value a threshold is checked against, or why this task has none. */
+function gatedValue(
+  metrics: Metrics,
+  task: YoloTask,
+  metric: GateMetric,
+): Pick<GateCheck, 'kind' | 'value' | 'notApplicable'> {
+  if (metric === 'top1') {
+    if (task !== 'classify') {
+      return {
+        kind: 'accuracy',
+        notApplicable: `only classify models report it; this ${task} model does not`,
+      };
+    }
+    return { kind: 'accuracy', value: metrics.top1 };
+  }
+  const kind = primaryKind(task);
+  if (kind === undefined) {
+    return {
+      kind: 'box',
+      notApplicable:
+        'does not apply to a classify model, which reports top-1/top-5 accuracy: use top1-threshold',
+    };
+  }
+  // the block when metrics.json has one; older files hold only the top-level (primary) numbers
+  return { kind, value: metrics.blocks?.[kind]?.[metric] ?? metrics[metric] };
 }
 
 export function evaluateGate(metrics: Metrics, thresholds: Threshold[]): GateResult {
+  const task = metrics.task ?? 'detect';
   const checks: GateCheck[] = thresholds.map((t) => {
-    const value = metrics[t.metric];
+    const { kind, value, notApplicable } = gatedValue(metrics, task, t.metric);
     const check: GateCheck = {
       metric: t.metric,
+      kind,
       input: t.input,
       threshold: t.min,
-      passed: isReported(value) && value >= t.min,
+      passed: notApplicable === undefined && isReported(value) && value >= t.min,
     };
-    if (isReported(value)) check.value = value;
+    if (notApplicable !== undefined) check.notApplicable = notApplicable;
+    else if (isReported(value)) check.value = value;
     return check;
   });
   const passed = checks.every((c) => c.passed);
   const message =
-    checks.length === 0 ? 'no thresholds configured' : checks.map(checkLine).join('\n');
-  return { passed, checks, message };
+    checks.length === 0
+      ? `no thresholds configured${task === 'classify' ? ' (classify: set top1-threshold)' : ''}`
+      : checks.map(checkLine).join('\n');
+  return { passed, task, checks, message };
 }

@@ -5,7 +5,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Parser, type ReadEntry } from 'tar';
 import { isS3NotFound, parseS3Uri } from '../s3.js';
 import { errorMessage } from '../errors.js';
-import type { ClassMetrics, EpochRow, JobOutcome, Metrics } from '../types.js';
+import { METRIC_KINDS, isYoloTask, primaryKind, type MetricKind, type YoloTask } from '../task.js';
+import type { ClassMetrics, EpochRow, JobOutcome, Metrics, MetricSet } from '../types.js';
 import { parseResultsCsv } from './results-csv.js';
 
 export const METRICS_SCHEMA = 1;
@@ -158,7 +159,23 @@ function show(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Validates metrics.json against the DESIGN.md contract (schema 1). Pure. */
+const SET_KEYS = ['map50', 'map50_95', 'precision', 'recall'] as const;
+
+function metricSet(obj: Obj, where: string): MetricSet {
+  const set: MetricSet = {};
+  for (const key of SET_KEYS) {
+    const v = optionalRatio(obj, key, where);
+    if (v !== undefined) set[key] = v;
+  }
+  return set;
+}
+
+/**
+ * Validates metrics.json against the DESIGN.md contract (schema 1). Pure. Files written before
+ * the container knew tasks have no `task` and no blocks: they are detect, their top-level numbers
+ * boxes. Since then `task` says which blocks follow (`box`, `mask`, `pose`; `top1`/`top5` for
+ * classify) and the top-level numbers are the task's primary block.
+ */
 export function parseMetricsJson(json: unknown): Metrics {
   if (!isObject(json)) throw new Error(`metrics.json: expected an object, got ${show(json)}`);
   if (json.schema !== METRICS_SCHEMA) {
@@ -194,7 +211,26 @@ export function parseMetricsJson(json: unknown): Metrics {
     throw new Error(`metrics.json: split must be "val" or "test", got ${show(split)}`);
   }
 
+  const task = json.task ?? undefined;
+  if (task !== undefined && (typeof task !== 'string' || !isYoloTask(task))) {
+    throw new Error(
+      `metrics.json: task must be detect, segment, obb, pose or classify, got ${show(task)}`,
+    );
+  }
+
   const metrics: Metrics = { perClass, source: 'metrics.json', epochs: [] };
+  if (task !== undefined) {
+    metrics.task = task;
+    const blocks: Partial<Record<MetricKind, MetricSet>> = {};
+    for (const kind of METRIC_KINDS[task]) {
+      const raw = json[kind];
+      if (raw === undefined || raw === null) continue;
+      if (!isObject(raw))
+        throw new Error(`metrics.json: ${kind} must be an object, got ${show(raw)}`);
+      blocks[kind] = metricSet(raw, `${kind}.`);
+    }
+    if (Object.keys(blocks).length > 0) metrics.blocks = blocks;
+  }
   const assign = <K extends keyof Metrics>(key: K, value: Metrics[K] | undefined) => {
     if (value !== undefined) metrics[key] = value;
   };
@@ -202,6 +238,8 @@ export function parseMetricsJson(json: unknown): Metrics {
   assign('map50_95', optionalRatio(json, 'map50_95', ''));
   assign('precision', optionalRatio(json, 'precision', ''));
   assign('recall', optionalRatio(json, 'recall', ''));
+  assign('top1', optionalRatio(json, 'top1', ''));
+  assign('top5', optionalRatio(json, 'top5', ''));
   assign('epochsCompleted', optionalInteger(json, 'epochs_completed', ''));
   assign('bestEpoch', optionalInteger(json, 'best_epoch', ''));
   assign('split', (split ?? undefined) as Metrics['split']);
@@ -224,17 +262,47 @@ export const FINAL_METRIC_NAMES = {
   recall: 'recall',
 } as const;
 
-/** Metrics from the last values SageMaker scraped from the log. Pure. */
-export function metricsFromFinalMetricData(finalMetrics: Record<string, number>): Metrics {
-  const metrics: Metrics = { perClass: [], source: 'final-metric-data', epochs: [] };
-  for (const [key, name] of Object.entries(FINAL_METRIC_NAMES) as [
-    keyof typeof FINAL_METRIC_NAMES,
-    string,
-  ][]) {
+/** The MetricDefinitions name of a block's metric: `map50` for boxes, `mask:map50` for masks. */
+export function finalMetricName(kind: MetricKind, metric: keyof typeof FINAL_METRIC_NAMES): string {
+  return kind === 'box' ? FINAL_METRIC_NAMES[metric] : `${kind}:${FINAL_METRIC_NAMES[metric]}`;
+}
+
+/** classify's MetricDefinitions names. */
+export const FINAL_ACCURACY_NAMES = { top1: 'top1', top5: 'top5' } as const;
+
+/**
+ * Metrics from the last values SageMaker scraped from the log, for the task the job trained
+ * (the log lines carry every block; the task says which is primary). Pure.
+ */
+export function metricsFromFinalMetricData(
+  finalMetrics: Record<string, number>,
+  task: YoloTask = 'detect',
+): Metrics {
+  const metrics: Metrics = { task, perClass: [], source: 'final-metric-data', epochs: [] };
+  const read = (name: string): number | undefined => {
     const v = finalMetrics[name];
-    if (typeof v === 'number' && Number.isFinite(v)) metrics[key] = v;
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  const blocks: Partial<Record<MetricKind, MetricSet>> = {};
+  for (const kind of METRIC_KINDS[task]) {
+    const set: MetricSet = {};
+    for (const key of SET_KEYS) {
+      const v = read(finalMetricName(kind, key));
+      if (v !== undefined) set[key] = v;
+    }
+    if (Object.keys(set).length > 0) blocks[kind] = set;
   }
-  const reported = Object.keys(FINAL_METRIC_NAMES).some((k) => k in metrics);
+  const primary = primaryKind(task);
+  if (primary) Object.assign(metrics, blocks[primary]);
+  // a one-block task's block is the top level already
+  if (METRIC_KINDS[task].length > 1 && Object.keys(blocks).length > 0) metrics.blocks = blocks;
+  if (task === 'classify') {
+    for (const key of ['top1', 'top5'] as const) {
+      const v = read(FINAL_ACCURACY_NAMES[key]);
+      if (v !== undefined) metrics[key] = v;
+    }
+  }
+  const reported = [...SET_KEYS, 'top1', 'top5'].some((k) => k in metrics);
   if (!reported) metrics.source = 'none';
   return metrics;
 }
@@ -255,6 +323,8 @@ function epochsFrom(text: string | undefined, log: (message: string) => void): E
 export interface ReadMetricsOptions {
   /** Why the fallback was taken, for the log. */
   log?: (message: string) => void;
+  /** The task the job was started for, which says how to read FinalMetricDataList. */
+  task?: YoloTask;
 }
 
 /**
@@ -292,5 +362,5 @@ export async function readJobMetrics(
   if (archiveFound) {
     log(`${outcome.outputDataUri} has no metrics.json; using FinalMetricDataList`);
   }
-  return { ...metricsFromFinalMetricData(outcome.finalMetrics), epochs };
+  return { ...metricsFromFinalMetricData(outcome.finalMetrics, options.task), epochs };
 }

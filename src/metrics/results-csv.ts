@@ -7,6 +7,7 @@
 //   and every column is kept rather than a fixed list.
 // A resumed run (spot interruption) appends to the same file and can repeat an epoch that was
 // written before the checkpoint was saved; the last row for an epoch wins.
+import { KIND_SUFFIXES, primaryKind, type MetricKind, type YoloTask } from '../task.js';
 import type { EpochRow } from '../types.js';
 
 /** Common column names, for callers that want one without spelling the suffix. */
@@ -16,6 +17,26 @@ export const RESULTS_COLUMNS = {
   map50: 'metrics/mAP50(B)',
   map50_95: 'metrics/mAP50-95(B)',
 } as const;
+
+/** classify's columns. */
+export const ACCURACY_COLUMNS = {
+  top1: 'metrics/accuracy_top1',
+  top5: 'metrics/accuracy_top5',
+} as const;
+
+/** A block's column: resultsColumn('map50', 'mask') is `metrics/mAP50(M)`. */
+export function resultsColumn(metric: keyof typeof RESULTS_COLUMNS, kind: MetricKind): string {
+  return RESULTS_COLUMNS[metric].replace('(B)', KIND_SUFFIXES[kind]);
+}
+
+/**
+ * The column that shows a task's training progress per epoch: mAP@0.5 of its primary block
+ * (masks for segment), top-1 accuracy for classify.
+ */
+export function progressColumn(task: YoloTask): string {
+  const kind = primaryKind(task);
+  return kind ? resultsColumn('map50', kind) : ACCURACY_COLUMNS.top1;
+}
 
 /** `nan`, empty and unparsable cells become NaN; Python's `inf` spellings become ±Infinity. */
 export function parseCell(raw: string): number {

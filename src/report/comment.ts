@@ -2,7 +2,8 @@
 // must render byte-identical markdown so the sticky comment is not rewritten).
 import { formatDuration } from '../format.js';
 import { METRIC_LABELS, formatThreshold, formatValue, isReported } from '../metrics/gate.js';
-import { RESULTS_COLUMNS } from '../metrics/results-csv.js';
+import { progressColumn } from '../metrics/results-csv.js';
+import { KIND_LABELS, KIND_SUFFIXES, METRIC_KINDS, primaryKind, type YoloTask } from '../task.js';
 import { spotSavings } from '../training/status.js';
 import type {
   ClassMetrics,
@@ -49,7 +50,7 @@ export interface RenderOptions {
 /** GitHub rejects comment bodies over 65,536 characters; keep a margin for the marker and edits. */
 export const MAX_COMMENT_BYTES = 65_000;
 
-const GATE_METRICS: GateMetric[] = ['map50', 'map50_95', 'precision', 'recall'];
+const SET_METRICS = ['map50', 'map50_95', 'precision', 'recall'] as const;
 
 /** Keys become part of an HTML comment: keep them to characters that cannot close it. */
 export function normalizeCommentKey(key: string | undefined): string {
@@ -101,23 +102,68 @@ function num(value: number | undefined): string {
   return isReported(value) ? formatValue(value) : '—';
 }
 
+/** The task whose metrics these are: metrics.json says; else the gate's (detect by default). */
+function taskOf(data: ReportData): YoloTask {
+  return data.metrics.task ?? data.gate.task ?? 'detect';
+}
+
+function metricRow(
+  data: ReportData,
+  label: string,
+  value: number | undefined,
+  metric?: GateMetric,
+): string[] {
+  // Thresholds show on the row the gate read: the primary block (or top-1 for classify).
+  const check = metric ? data.gate.checks.find((c) => c.metric === metric) : undefined;
+  const shown = isReported(value)
+    ? formatValue(value, check?.threshold)
+    : check
+      ? check.notApplicable
+        ? 'does not apply'
+        : 'not reported'
+      : '—';
+  const threshold = check ? `≥ ${formatThreshold(check.threshold)}` : '—';
+  const verdict = check ? (check.passed ? '✓' : '✗') : '';
+  return [label, shown, threshold, verdict];
+}
+
+/**
+ * One row per metric: classify's top-1/top-5; otherwise each block the task reports, primary
+ * (gated) first. A single-block task (detect, obb) keeps the plain labels.
+ */
 function metricTable(data: ReportData): string {
-  const rows = GATE_METRICS.map((metric) => {
-    const check = data.gate.checks.find((c) => c.metric === metric);
-    const value = data.metrics[metric];
-    const shown = isReported(value)
-      ? formatValue(value, check?.threshold)
-      : check
-        ? 'not reported'
-        : '—';
-    const threshold = check ? `≥ ${formatThreshold(check.threshold)}` : '—';
-    const verdict = check ? (check.passed ? '✓' : '✗') : '';
-    return [METRIC_LABELS[metric], shown, threshold, verdict];
+  const { metrics } = data;
+  const task = taskOf(data);
+  const kinds = METRIC_KINDS[task];
+  const rows: string[][] = [];
+  if (task === 'classify') {
+    rows.push(metricRow(data, METRIC_LABELS.top1, metrics.top1, 'top1'));
+    rows.push(metricRow(data, 'Top-5 accuracy', metrics.top5));
+    // a box threshold on a classify job (e.g. `report` without --task) still shows why it failed
+    for (const check of data.gate.checks.filter((c) => c.metric !== 'top1')) {
+      rows.push(metricRow(data, METRIC_LABELS[check.metric], undefined, check.metric));
+    }
+  }
+  kinds.forEach((kind, i) => {
+    for (const metric of SET_METRICS) {
+      const label =
+        kinds.length > 1
+          ? `${METRIC_LABELS[metric]} (${KIND_LABELS[kind]})`
+          : METRIC_LABELS[metric];
+      const value = metrics.blocks?.[kind]?.[metric] ?? (i === 0 ? metrics[metric] : undefined);
+      rows.push(metricRow(data, label, value, i === 0 ? metric : undefined));
+    }
   });
   return table(['Metric', 'Value', 'Threshold', ''], rows, ['left', 'right', 'right', 'center']);
 }
 
-function metricsSource(metrics: Metrics): string {
+/** `task segment, gated on masks (M)`: what was trained and what the thresholds read. */
+function taskFact(task: YoloTask): string {
+  const kind = primaryKind(task);
+  return `task ${task}, gated on ${kind ? `${KIND_LABELS[kind]} ${KIND_SUFFIXES[kind]}` : 'top-1 accuracy'}`;
+}
+
+function metricsSource(metrics: Metrics, task: YoloTask): string {
   if (metrics.source === 'none') return '_No metrics were reported by the job._';
   const facts: string[] = [];
   if (metrics.source === 'metrics.json') {
@@ -127,6 +173,7 @@ function metricsSource(metrics: Metrics): string {
   } else {
     facts.push('from the last values SageMaker recorded in the training log (no metrics.json)');
   }
+  facts.push(taskFact(task));
   if (metrics.model) facts.push(escapeInline(metrics.model, 80));
   if (metrics.imgsz !== undefined) facts.push(`imgsz ${metrics.imgsz}`);
   if (metrics.ultralyticsVersion) {
@@ -167,13 +214,21 @@ export function sparkline(values: number[], width = 60): string {
     .join('');
 }
 
-function epochLine(metrics: Metrics): string | undefined {
-  const series = metrics.epochs.map((row) => row.values[RESULTS_COLUMNS.map50] ?? Number.NaN);
+function epochLine(metrics: Metrics, task: YoloTask): string | undefined {
+  const column = progressColumn(task);
+  const series = metrics.epochs.map((row) => row.values[column] ?? Number.NaN);
   const line = sparkline(series);
   if (!line) return undefined;
   const finite = series.filter((v) => Number.isFinite(v));
   const last = finite[finite.length - 1] as number;
-  return `mAP@0.5 by epoch: ${line} (${formatValue(Math.min(...finite))} → ${formatValue(last)})`;
+  const kind = primaryKind(task);
+  const label =
+    kind === undefined
+      ? METRIC_LABELS.top1
+      : kind === 'box'
+        ? 'mAP@0.5'
+        : `mAP@0.5 (${KIND_LABELS[kind]})`;
+  return `${label} by epoch: ${line} (${formatValue(Math.min(...finite))} → ${formatValue(last)})`;
 }
 
 /** Worst mAP@0.5 first (the rows worth reading when the table is cut); unreported last. */
@@ -182,8 +237,11 @@ export function sortClasses(classes: ClassMetrics[]): ClassMetrics[] {
   return [...classes].sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name));
 }
 
-function perClassSection(metrics: Metrics, limit: number): string | undefined {
+function perClassSection(metrics: Metrics, limit: number, task: YoloTask): string | undefined {
   const all = metrics.perClass;
+  // per_class is the primary block's; say which when the task reports more than one
+  const kind = primaryKind(task);
+  const of = kind && METRIC_KINDS[task].length > 1 ? `, ${KIND_LABELS[kind]}` : '';
   if (all.length === 0) return undefined;
   const shown = sortClasses(all).slice(0, limit);
   const rows = shown.map((c) => [
@@ -196,7 +254,7 @@ function perClassSection(metrics: Metrics, limit: number): string | undefined {
   ]);
   const rest = all.length - shown.length;
   const parts = [
-    `<details><summary>Per-class results (${all.length} class${all.length === 1 ? '' : 'es'}, worst mAP@0.5 first)</summary>`,
+    `<details><summary>Per-class results (${all.length} class${all.length === 1 ? '' : 'es'}${of}, worst mAP@0.5 first)</summary>`,
     '',
   ];
   if (rows.length > 0) {
@@ -361,10 +419,11 @@ function render(data: ReportData, limits: Limits): string {
   }
 
   if (!failure || metrics.source !== 'none') {
-    parts.push(metricTable(data), '', metricsSource(metrics), '');
-    const epochs = epochLine(metrics);
+    const task = taskOf(data);
+    parts.push(metricTable(data), '', metricsSource(metrics, task), '');
+    const epochs = epochLine(metrics, task);
     if (epochs) parts.push(epochs, '');
-    const perClass = perClassSection(metrics, limits.classes);
+    const perClass = perClassSection(metrics, limits.classes, task);
     if (perClass) parts.push(perClass, '');
   }
 

@@ -163,3 +163,33 @@ def generate_floorplans(out: Path) -> Path:
     """The shared small dataset: 24 plans at 64 px (17 train, 5 val, 2 test)."""
     make_floorplans.generate(out, count=24, imgsz=64, seed=0)
     return out
+
+
+# One model per task, built from ultralytics' yaml (no weights to download), 1 epoch.
+TASK_MODELS = {
+    "detect": "yolov8n.yaml",
+    "segment": "yolov8n-seg.yaml",
+    "obb": "yolov8n-obb.yaml",
+    "pose": "yolov8n-pose.yaml",
+    "classify": "yolov8n-cls.yaml",
+}
+
+
+def generate_task_dataset(task: str, out: Path) -> tuple[Path, str]:
+    """A tiny dataset for the task and its snapshot `config` ("" for classify: no yaml)."""
+    import task_data
+
+    if task == "classify":
+        return task_data.generate_classify(out, with_test=True), ""
+    return task_data.generate_labelled(out, task), "dataset.yaml"
+
+
+def train_task(task: str, base: Path) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """Trains the task's model for one epoch through the entrypoint, from a dataset snapshot."""
+    dataset, config = generate_task_dataset(task, base / "dataset")
+    opt, work = base / "ml", base / "work"
+    write_snapshot_channels(dataset, opt, config=config)
+    write_config(
+        opt, dict(TINY_TRAINING, model=TASK_MODELS[task], task=task, epochs="1")
+    )
+    return opt, work, run_entrypoint(opt, work)

@@ -251,8 +251,8 @@ def test_a_sigterm_during_setup_ends_the_job_before_training(
     monkeypatch.setattr(YOLO, "train", lambda self, **kwargs: trained.append(kwargs))
     real_prepare = job_module.prepare_dataset
 
-    def prepare_then_sigterm(opt, work):
-        data = real_prepare(opt, work)
+    def prepare_then_sigterm(opt, work, task):
+        data = real_prepare(opt, work, task)
         os.kill(
             os.getpid(), signal.SIGTERM
         )  # e.g. a spot reclaim while the dataset was rebuilt

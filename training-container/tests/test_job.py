@@ -77,10 +77,12 @@ def test_metrics_come_from_revalidating_best_pt_when_ddp_train_returns_none(
     validations = []
     real_validate = job_module.validate
 
-    def validate_on_cpu(weights, data, split, args, project):
+    def validate_on_cpu(weights, data, split, args, project, task):
         validations.append((weights, split, dict(args)))
         # this machine has no GPU 0: the evaluation device the job chose runs as cpu here
-        result = real_validate(weights, data, split, {**args, "device": "cpu"}, project)
+        result = real_validate(
+            weights, data, split, {**args, "device": "cpu"}, project, task
+        )
         validations[-1] += (result,)
         return result
 

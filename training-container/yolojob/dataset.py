@@ -6,6 +6,9 @@ Two layouts (see DESIGN.md, "Training container I/O"):
   ultralytics can write its label caches beside the labels without copying any image.
 - one plain channel holding a dataset with its yaml: used in place.
 In both cases the yaml is rewritten with `path` pointing at where the data really is.
+
+classify datasets have no yaml: ultralytics reads class folders under train/ and val/ (and
+test/) and is given the dataset folder itself. Their snapshot's `config` is "".
 """
 
 from __future__ import annotations
@@ -107,13 +110,14 @@ def parse_snapshot(text: str, name: str) -> Snapshot:
             )
         files[rel] = SnapshotFile(sha, size)
     config = doc.get("config")
-    if (
+    if config != "" and (
         not isinstance(config, str)
         or config not in files
         or not config.endswith((".yaml", ".yml"))
     ):
         raise DatasetError(
-            f"{where}: 'config' {config!r} must name a .yaml/.yml file listed in 'files'"
+            f"{where}: 'config' {config!r} must name a .yaml/.yml file listed in 'files', "
+            'or be "" for a classify dataset (class folders, no yaml)'
         )
     return Snapshot(name, files, config)
 
@@ -128,8 +132,11 @@ def find_snapshot(channel: Path) -> Path:
     return found[0]
 
 
-def materialise_snapshot(snapshot: Snapshot, blobs: Path, dest: Path) -> Path:
-    """Rebuilds the dataset tree at dest with symlinks to the blobs; returns the rewritten yaml."""
+def materialise_snapshot(
+    snapshot: Snapshot, blobs: Path, dest: Path, task: str = "detect"
+) -> Path:
+    """Rebuilds the dataset tree at dest with symlinks to the blobs; returns the rewritten yaml,
+    or for classify the folder holding the class folders."""
     missing, wrong_size = [], []
     for rel, f in snapshot.files.items():
         blob = blobs / f.sha256
@@ -152,6 +159,17 @@ def materialise_snapshot(snapshot: Snapshot, blobs: Path, dest: Path) -> Path:
         link = dest / rel
         link.parent.mkdir(parents=True, exist_ok=True)
         os.symlink((blobs / f.sha256).resolve(), link)
+    name = f"{snapshot.name}:{snapshot.config or '/'}"
+    if task == "classify":
+        # a yaml beside the class folders is not read by ultralytics' classify trainer
+        root = (dest / snapshot.config).parent if snapshot.config else dest
+        check_classify_root(root, name)
+        return root
+    if not snapshot.config:
+        raise DatasetError(
+            f"dataset snapshot {snapshot.name} has no data yaml ('config' is \"\"): task {task} "
+            "needs one; only classify datasets are class folders without a yaml"
+        )
     config = dest / snapshot.config
     source = config.read_text(encoding="utf-8")
     config.unlink()  # replace the link with a real, rewritten file; the blob stays untouched
@@ -160,7 +178,7 @@ def materialise_snapshot(snapshot: Snapshot, blobs: Path, dest: Path) -> Path:
         config,
         dest,
         config.parent,
-        name=f"{snapshot.name}:{snapshot.config}",
+        name=name,
         confine=dest,
     )
 
@@ -308,8 +326,52 @@ def check_splits(data: dict[str, Any], name: str) -> dict[str, int]:
     return counts
 
 
-def prepare_dataset(opt: OptMl, work: Path) -> Path:
-    """The data yaml to train on, built from whatever channels the job was given."""
+# the validation split folders ultralytics' check_cls_dataset looks for, in its order
+CLASSIFY_VAL = ("val", "validation", "valid")
+
+
+def _class_images(split: Path, suffixes: frozenset[str]) -> dict[str, int]:
+    return {
+        d.name: _count_images(d, suffixes)
+        for d in sorted(split.iterdir())
+        if d.is_dir()
+    }
+
+
+def check_classify_root(root: Path, name: str) -> dict[str, int]:
+    """classify: train/ and a validation split (val/, validation/, valid/ or test/) of class
+    folders holding images, as ultralytics' check_cls_dataset looks for them."""
+    from ultralytics.data.utils import IMG_FORMATS
+
+    suffixes = frozenset(IMG_FORMATS)
+    counts: dict[str, int] = {}
+    val = next((v for v in CLASSIFY_VAL if (root / v).is_dir()), None)
+    test = "test" if (root / "test").is_dir() else None
+    if not (root / "train").is_dir() or not (val or test):
+        found = (
+            ", ".join(sorted(p.name for p in root.iterdir() if p.is_dir())) or "none"
+        )
+        raise DatasetError(
+            f"dataset not found: classify dataset {name} must hold a train/ folder and a val/ "
+            f"(or validation/, valid/, test/) folder of class folders; found folders: {found}"
+        )
+    for split in ("train", val, test):
+        if split is None:
+            continue
+        classes = _class_images(root / split, suffixes)
+        total = sum(classes.values())
+        if total == 0:
+            raise DatasetError(
+                f"dataset split {split!r} is empty: no images in class folders under {root / split} "
+                f"({name}); classify reads <split>/<class name>/<image>"
+            )
+        counts[split] = total
+    return counts
+
+
+def prepare_dataset(opt: OptMl, work: Path, task: str = "detect") -> Path:
+    """The data yaml to train on (the dataset folder for classify), built from whatever channels
+    the job was given."""
     channels = channel_names(opt)
     if SNAPSHOT in channels:
         if BLOBS not in channels:
@@ -325,7 +387,7 @@ def prepare_dataset(opt: OptMl, work: Path) -> Path:
             )
         snapshot = parse_snapshot(path.read_text(encoding="utf-8"), path.stem)
         return materialise_snapshot(
-            snapshot, opt.data_dir / BLOBS, work / "datasets" / snapshot.name
+            snapshot, opt.data_dir / BLOBS, work / "datasets" / snapshot.name, task
         )
     if len(channels) == 1:
         channel = opt.data_dir / channels[0]
@@ -333,6 +395,9 @@ def prepare_dataset(opt: OptMl, work: Path) -> Path:
             raise DatasetError(
                 f"dataset not found: channel {channels[0]!r} has no folder at {channel}"
             )
+        if task == "classify":
+            check_classify_root(channel, channels[0])
+            return channel
         source = find_yaml(channel)
         # a rewritten copy: inputs stay untouched
         target = work / "datasets" / f"channel-{channels[0]}" / source.name
@@ -345,3 +410,22 @@ def prepare_dataset(opt: OptMl, work: Path) -> Path:
         f"dataset not found: expected channels {BLOBS!r} + {SNAPSHOT!r} (a dataset snapshot) or one channel "
         f"holding a dataset yaml; found {found} in {opt.data_dir}"
     )
+
+
+def check_task_yaml(data_yaml: Path, task: str) -> None:
+    """pose reads `kpt_shape` ([keypoints, 2 or 3]) from the yaml; without it ultralytics fails
+    deep in model setup, so say it here."""
+    if task != "pose":
+        return
+    shape = yaml.safe_load(data_yaml.read_text(encoding="utf-8")).get("kpt_shape")
+    if (
+        not isinstance(shape, list)
+        or len(shape) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in shape)
+        or shape[0] < 1
+        or shape[1] not in (2, 3)
+    ):
+        raise DatasetError(
+            f"data yaml {data_yaml.name}: task pose needs kpt_shape: [<keypoints>, 2 or 3] "
+            f"(x, y and optionally visibility per keypoint), got {shape!r}"
+        )

@@ -13,7 +13,12 @@ from typing import Any
 import yaml
 
 from . import stop
-from .dataset import check_single_host, prepare_dataset
+from .dataset import (
+    CLASSIFY_VAL,
+    check_single_host,
+    check_task_yaml,
+    prepare_dataset,
+)
 from .environment import (
     cpu_count,
     default_workers,
@@ -38,6 +43,7 @@ from .outputs import write_outputs
 from .paths import OptMl, ddp_error_file, work_dir
 from .results import epochs_completed, read_results, trim_results
 from .resume import EVALUATE, FRESH, RESUME, Decision, inspect_checkpoint
+from .tasks import task_from_model
 
 RUN_NAME = "train"  # ultralytics run folder under /opt/ml/checkpoints
 STOP_GRACE_SECONDS = 90.0  # SageMaker allows 120 s after SIGTERM
@@ -54,6 +60,7 @@ class Job:
         self.hp: dict[str, Any] = {}
         self.model: Any = None  # the ultralytics YOLO object while training
         self.ddp = False
+        self.task = "detect"
 
     @property
     def save_dir(self) -> Path:
@@ -87,8 +94,10 @@ class Job:
     def run(self) -> None:
         self.hp = read_hyperparameters(self.opt.hyperparameters, load_schema())
         check_single_host(self.opt.resource_config)
-        data = prepare_dataset(self.opt, work_dir())
-        log(f"dataset: {data}")
+        self.task = self.hp.get("task") or task_from_model(self.hp.get("model"))
+        data = prepare_dataset(self.opt, work_dir(), self.task)
+        check_task_yaml(data, self.task)
+        log(f"task: {self.task}; dataset: {data}")
 
         import ultralytics
 
@@ -131,7 +140,9 @@ class Job:
                 # leftovers of an epoch that never finished
                 shutil.rmtree(self.save_dir, ignore_errors=True)
             self.model = YOLO(resolve_model(self.hp.get("model"), weights_dir()))
-            args = {k: v for k, v in self.hp.items() if k != "model"}
+            self.check_model_task(self.hp.get("model"))
+            # the task is the model's (checked above), not a train argument
+            args = {k: v for k, v in self.hp.items() if k not in {"model", "task"}}
             args.update(
                 data=str(data),
                 project=str(self.opt.checkpoints_dir),
@@ -149,6 +160,7 @@ class Job:
                     f"results.csv: dropped {dropped} row(s) after the checkpoint's epoch"
                 )
             self.model = YOLO(str(self.save_dir / "weights" / decision.checkpoint))
+            self.check_model_task(decision.checkpoint)
             # ultralytics restores every other argument from the checkpoint; data moved, devices may differ
             args = {"resume": True, "data": str(data)}
         args.update(device=device, workers=workers)
@@ -166,6 +178,16 @@ class Job:
         if stop.stop_requested():
             raise StopRequested("stopped by SIGTERM")
 
+    def check_model_task(self, name: object) -> None:
+        """ultralytics trains the task of the model (a checkpoint's own, a yaml's head), whatever
+        the data: a mismatch would train, say, boxes on a segment dataset and report box metrics."""
+        if self.model.task != self.task:
+            raise HyperparameterError(
+                f'hyperparameter task="{self.task}": model {name} is a {self.model.task} model; '
+                f"use a {self.task} model (e.g. {example_model(self.task)}) "
+                f"or task={self.model.task}"
+            )
+
     def evaluate(self, data: Path, device: str, workers: int, version: str) -> None:
         """Validates best.pt on val (and test) and writes every output file."""
         weights = self.save_dir / "weights"
@@ -179,6 +201,13 @@ class Job:
         from ultralytics.utils.patches import torch_load
 
         train_args = torch_load(best, map_location="cpu").get("train_args") or {}
+        trained = train_args.get("task")
+        if trained and trained != self.task:
+            # e.g. a finished checkpoint of an earlier job with another task
+            raise HyperparameterError(
+                f'hyperparameter task="{self.task}": {best.name} in {weights} was trained as '
+                f"task={trained}; use task={trained} or a new checkpoint directory"
+            )
         imgsz = int(train_args.get("imgsz") or self.hp.get("imgsz", 640))
         batch = self.hp.get("batch", DEFAULT_BATCH)
         val_args = {
@@ -187,17 +216,23 @@ class Job:
             "device": device.split(",")[0],  # evaluation runs on one device
             "workers": workers,
         }
-        has_test = bool(yaml.safe_load(data.read_text(encoding="utf-8")).get("test"))
         splits = {}
-        for split in ("val", "test") if has_test else ("val",):
+        for split in ("val", "test") if has_test_split(data, self.task) else ("val",):
             log(f"evaluating {best.name} on {split}")
             stop.check_stop()
-            splits[split] = validate(best, data, split, val_args, work_dir() / "eval")
+            splits[split] = validate(
+                best, data, split, val_args, work_dir() / "eval", task=self.task
+            )
 
         rows = read_results(self.save_dir / "results.csv")
         model_name = self.hp.get("model") or Path(str(train_args.get("model"))).name
         metrics = build_metrics(
-            splits, rows, model=model_name, imgsz=imgsz, ultralytics_version=version
+            splits,
+            rows,
+            model=model_name,
+            imgsz=imgsz,
+            ultralytics_version=version,
+            task=self.task,
         )
         record = {
             "schema": 1,
@@ -209,11 +244,33 @@ class Job:
             "epochs": rows,
         }
         write_outputs(self.opt, self.save_dir, best, metrics, record)
-        log(
-            f"{metrics['split']}: map50={metrics['map50']:.4f} map50_95={metrics['map50_95']:.4f} "
-            f"precision={metrics['precision']:.4f} recall={metrics['recall']:.4f} "
-            f"epochs={metrics['epochs_completed']} best_epoch={metrics['best_epoch']}"
+        headline = (
+            ("top1", "top5")
+            if self.task == "classify"
+            else ("map50", "map50_95", "precision", "recall")
         )
+        log(
+            f"{metrics['split']} ({self.task}, {metrics['primary']}): "
+            + " ".join(f"{k}={metrics[k]:.4f}" for k in headline)
+            + f" epochs={metrics['epochs_completed']} best_epoch={metrics['best_epoch']}"
+        )
+
+
+TASK_SUFFIX = {"segment": "-seg", "obb": "-obb", "pose": "-pose", "classify": "-cls"}
+
+
+def example_model(task: str) -> str:
+    return f"yolov8n{TASK_SUFFIX.get(task, '')}.pt"
+
+
+def has_test_split(data: Path, task: str) -> bool:
+    """A test split to report besides val. classify: a test/ folder next to a val/ one (without
+    a val folder ultralytics validates on test, so it is the val split already)."""
+    if task == "classify":
+        return (data / "test").is_dir() and any(
+            (data / v).is_dir() for v in CLASSIFY_VAL
+        )
+    return bool(yaml.safe_load(data.read_text(encoding="utf-8")).get("test"))
 
 
 def main(argv: list[str]) -> int:

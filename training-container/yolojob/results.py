@@ -7,8 +7,9 @@ import io
 import math
 from pathlib import Path
 
+from .tasks import fitness
+
 EPOCH = "epoch"
-FITNESS = "metrics/mAP50-95(B)"  # ultralytics' detection fitness
 
 
 def _number(text: str) -> float:
@@ -40,11 +41,11 @@ def epochs_completed(rows: list[dict[str, float]]) -> int:
     return int(max(epochs)) if epochs else 0
 
 
-def best_epoch(rows: list[dict[str, float]]) -> int | None:
+def best_epoch(rows: list[dict[str, float]], task: str = "detect") -> int | None:
     """The epoch best.pt was saved at: the first with the highest fitness, as ultralytics keeps it."""
     best, best_fit = None, -math.inf
     for r in rows:
-        fit = r.get(FITNESS, math.nan)
+        fit = fitness(r, task)
         if math.isfinite(fit) and fit > best_fit:
             best, best_fit = int(r[EPOCH]), fit
     return best
