@@ -1,5 +1,6 @@
 // Text and numbers the way Python reads them, so a label file splits into the same rows and values
 // ultralytics sees: str.splitlines(), str.split(), float() and numpy's float32.
+/* eslint-disable no-control-regex -- Python's line breaks and whitespace include control characters */
 
 /** Line breaks of str.splitlines() (the universal-newline reader adds nothing beyond these). */
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;

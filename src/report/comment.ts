@@ -149,10 +149,10 @@ export function sparkline(values: number[], width = 60): string {
   const points: number[] = [];
   for (let i = 0; i < values.length; i += step) {
     const window = values.slice(i, i + step).filter((v) => Number.isFinite(v));
-    points.push(window.length ? Math.max(...window) : Number.NaN);
+    points.push(window.length ? window.reduce((a, b) => Math.max(a, b)) : Number.NaN);
   }
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = finite.reduce((a, b) => Math.min(a, b));
+  const hi = finite.reduce((a, b) => Math.max(a, b));
   return points
     .map((v) => {
       if (!Number.isFinite(v)) return ' ';
@@ -170,7 +170,7 @@ function epochLine(metrics: Metrics): string | undefined {
   if (!line) return undefined;
   const finite = series.filter((v) => Number.isFinite(v));
   const last = finite[finite.length - 1] as number;
-  return `mAP@0.5 by epoch: ${line} (${formatValue(Math.min(...finite))} → ${formatValue(last)})`;
+  return `mAP@0.5 by epoch: ${line} (${formatValue(finite.reduce((a, b) => Math.min(a, b)))} → ${formatValue(last)})`;
 }
 
 /** Worst mAP@0.5 first (the rows worth reading when the table is cut); unreported last. */
@@ -349,7 +349,9 @@ function render(data: ReportData, limits: Limits): string {
     if (job.failureReason) {
       parts.push('', escapeBlockquote(job.failureReason, limits.reasonChars));
     }
-    parts.push('', '**What to check**', '', ...whatToCheck(job), '');
+    parts.push('', '**What to check**', '');
+    for (const line of whatToCheck(job)) parts.push(line);
+    parts.push('');
   }
 
   if (!failure || metrics.source !== 'none') {
