@@ -42,6 +42,8 @@ export interface LabelCheck {
   findings: LineFinding[];
   /** Findings counted but not kept (over maxFindings). */
   omitted: number;
+  /** The omitted findings by outcome and rule, so counts stay exact. */
+  omittedByRule: Map<string, { outcome: LineOutcome; rule: string; count: number }>;
 }
 
 /** ultralytics' tolerance: coordinates up to 1.01, values down to -0.01 (data/utils.py). */
@@ -99,13 +101,20 @@ export function checkLabelText(text: string, options: LabelCheckOptions): LabelC
     segments: false,
     findings: [],
     omitted: 0,
+    omittedByRule: new Map(),
   };
   const add = (outcome: LineOutcome, rule: string, line: number | undefined, message: string) => {
     if (outcome === 'drop') result.dropped = true;
     if (outcome === 'fail') result.failed = true;
     if (result.findings.length < maxFindings) {
       result.findings.push({ outcome, rule, ...(line ? { line } : {}), message });
-    } else result.omitted++;
+    } else {
+      result.omitted++;
+      const key = `${outcome}|${rule}`;
+      const entry = result.omittedByRule.get(key) ?? { outcome, rule, count: 0 };
+      entry.count++;
+      result.omittedByRule.set(key, entry);
+    }
   };
 
   // encoding="utf-8-sig": one leading byte order mark is skipped.

@@ -87,8 +87,15 @@ function asciiDigits(token: string): string {
   return out;
 }
 
+/** Plain decimals, where JS Number() and Python float() agree (the common case, checked first). */
+const PLAIN = /^[+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?$/;
+
 /** Python float(token), or undefined where it raises ValueError. */
 export function pythonFloat(token: string): number | undefined {
+  if (PLAIN.test(token)) {
+    const n = Number(token);
+    if (!Number.isNaN(n)) return n;
+  }
   const t = asciiDigits(token);
   const special = PY_SPECIAL.exec(t);
   if (special) {

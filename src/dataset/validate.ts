@@ -102,6 +102,8 @@ export interface DatasetInspection {
   root?: string;
   /** Split of every image and label file, keyed by path relative to root. */
   membership: Map<string, SplitName>;
+  /** The yaml as read (absent for classify, or when it could not be read). */
+  config?: DatasetConfig;
 }
 
 export function emptyCounts(): SplitCounts {
@@ -189,6 +191,14 @@ export class Collector {
       message,
     });
   }
+  /** Findings a checker counted but did not keep: counted here too, so totals stay exact. */
+  count(outcome: Outcome, rule: string, n: number): void {
+    const severity = SEVERITY[outcome];
+    if (severity === 'error') this.errors += n;
+    else if (severity === 'warning') this.warnings += n;
+    else this.notes += n;
+    if (outcome === 'drop') this.dropRules.set(rule, (this.dropRules.get(rule) ?? 0) + n);
+  }
   error(abs: string, message: string, line?: number, rule = 'dataset'): void {
     this.add('fail', rule, abs, message, { line });
   }
@@ -256,7 +266,6 @@ async function imagesOfSource(
   const rel = toPosix(path.relative(root, abs));
   if (stat.isDirectory()) return { images: walk.byDir(rel).filter(isImagePath), missing: [] };
   if (extensionOf(abs) !== 'txt') {
-    if (isImagePath(abs)) return { images: [rel], missing: [] };
     out.error(
       yamlPath,
       `${split}: '${source.value}' is a file but not a .txt list of images`,
@@ -331,6 +340,8 @@ interface SplitTally extends SplitCounts {
   /** Kept label files read as boxes / as polygons (segment and obb models need polygons). */
   boxFiles: number;
   segmentFiles: number;
+  /** Label files found for images whose image check passed, corrupt ones included (ultralytics' nf). */
+  labelFiles: number;
   firstBoxFile?: string;
 }
 
@@ -375,6 +386,7 @@ async function checkImageAndLabel(
     tally.backgrounds++;
     return;
   }
+  tally.labelFiles++;
   const labelAbs = path.join(root, labelRel);
   let text: string;
   try {
@@ -419,6 +431,7 @@ async function checkImageAndLabel(
   });
   for (const f of checked.findings)
     out.add(f.outcome, f.rule, labelAbs, f.message, { line: f.line, split });
+  for (const o of checked.omittedByRule.values()) out.count(o.outcome, o.rule, o.count);
   if (checked.omitted > 0) {
     out.add(
       'keep',
@@ -470,7 +483,7 @@ function judgeSplit(
     } else out.add('keep', 'no-valid-images', yamlPath, `${split}: every image would be dropped`);
     return;
   }
-  if (split === 'train' && kept > 0 && tally.labels === 0) {
+  if (split === 'train' && kept > 0 && tally.labelFiles === 0) {
     out.error(
       yamlPath,
       `train: none of its ${kept} image(s) has a label file ("No labels found"): check the labels/ folders`,
@@ -680,6 +693,7 @@ export async function inspectDataset(
       totals: new Map(),
       boxFiles: 0,
       segmentFiles: 0,
+      labelFiles: 0,
     };
     for (const m of missing) {
       out.add(
@@ -757,7 +771,7 @@ export async function inspectDataset(
       );
     }
   }
-  return { report: report(config.names, yamlShown, splitReports), root, membership };
+  return { report: report(config.names, yamlShown, splitReports), root, membership, config };
 }
 
 /** Validates a dataset directory (or its yaml). Never throws for bad data: it is all in the report. */

@@ -7,6 +7,7 @@ import { spotSavings } from '../training/status.js';
 import type {
   ClassMetrics,
   DatasetRef,
+  DroppedImages,
   GateMetric,
   GateResult,
   Hyperparameters,
@@ -257,6 +258,25 @@ function shortFingerprint(fp: string): string {
   return /^[0-9a-f]{12,}$/i.test(fp) ? `\`${fp.slice(0, 12)}\`` : escapeInline(fp, 40);
 }
 
+/** Images ultralytics will ignore: a count per split and the first files with their reasons. */
+export function droppedSection(dropped: DroppedImages): string {
+  const lines = [
+    `⚠️ ultralytics will drop ${dropped.total} of ${dropped.images} images (max-dropped-images ${escapeInline(dropped.limit, 20)}):`,
+    '',
+  ];
+  for (const s of dropped.splits) {
+    const examples = s.examples
+      .map(
+        (e) =>
+          `${escapeInline(e.file, 120)}${e.line ? `:${e.line}` : ''}: ${escapeInline(e.reason, 160)}`,
+      )
+      .join('; ');
+    const more = s.dropped > s.examples.length ? ` …and ${s.dropped - s.examples.length} more` : '';
+    lines.push(`- ${escapeInline(s.split, 10)}: ${s.dropped} of ${s.images} — ${examples}${more}`);
+  }
+  return lines.join('\n');
+}
+
 function datasetSection(dataset: DatasetRef, diffLimit: number): string {
   const rows: string[][] = [['Data', code(dataset.uri)]];
   if (dataset.snapshot) rows.push(['Snapshot', shortFingerprint(dataset.snapshot)]);
@@ -268,6 +288,7 @@ function datasetSection(dataset: DatasetRef, diffLimit: number): string {
     ]);
   }
   const parts = ['#### Dataset', '', table(['', ''], rows)];
+  if (dataset.dropped) parts.push('', droppedSection(dataset.dropped));
   if (diff && diff.instancesPerClass.length > 0) {
     const delta = (c: { before: number; after: number }) => c.after - c.before;
     const sorted = [...diff.instancesPerClass].sort(

@@ -314,6 +314,7 @@ def yaml_cases(c: Corpus) -> None:
     c.case("every val image dropped", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train"), **tree("valid", label=bad)})
     c.case("train without label files", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", "train/images/a.png": png, "train/images/b.png": png, **tree("valid")})
     c.case("val without label files", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train"), "valid/images/a.png": png})
+    c.case("train: a background and an image with a corrupt label", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", "train/images/a.png": png, "train/images/b.png": png, "train/labels/b.txt": "0 1.5 0.5 0.1 0.1", **tree("valid")})
     c.case("train with only empty labels", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train", label=""), **tree("valid")})
     c.case("empty train folder", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", "train/images/readme.md": "x", **tree("valid")})
     polygon = "0 0.1 0.1 0.9 0.1 0.5 0.9"
