@@ -42,7 +42,13 @@ def heic_bytes() -> bytes:
     iprp = (8 + len(ipco)).to_bytes(4, "big") + b"iprp" + ipco
     meta_body = b"\0\0\0\0" + iprp
     meta = (8 + len(meta_body)).to_bytes(4, "big") + b"meta" + meta_body
-    return (8 + len(ftyp)).to_bytes(4, "big") + ftyp + meta + (8).to_bytes(4, "big") + b"mdat"
+    return (
+        (8 + len(ftyp)).to_bytes(4, "big")
+        + ftyp
+        + meta
+        + (8).to_bytes(4, "big")
+        + b"mdat"
+    )
 
 
 FORMATS = {  # suffix -> Pillow format of the content
@@ -68,7 +74,9 @@ class Corpus:
         self.root = root
         self.count = 0
 
-    def case(self, name: str, files: dict[str, bytes | str], task: str = "detect") -> None:
+    def case(
+        self, name: str, files: dict[str, bytes | str], task: str = "detect"
+    ) -> None:
         self.count += 1
         d = self.root / f"{self.count:04d}"
         for rel, data in files.items():
@@ -119,7 +127,21 @@ def make(root: Path) -> int:
         c.labelled(f"class {cls}", f"{cls} 0.5 0.5 0.2 0.2")
     # Non-finite and malformed values in each column.
     for col in range(1, 5):
-        for v in ["nan", "inf", "-inf", "NaN", "Infinity", "abc", "0x1", "1e", ".5", "5.", "+.5", "1e-1", "١"]:
+        for v in [
+            "nan",
+            "inf",
+            "-inf",
+            "NaN",
+            "Infinity",
+            "abc",
+            "0x1",
+            "1e",
+            ".5",
+            "5.",
+            "+.5",
+            "1e-1",
+            "١",
+        ]:
             row = BOX.split()
             row[col] = v
             c.labelled(f"value col{col}={v}", " ".join(row))
@@ -152,7 +174,12 @@ def make(root: Path) -> int:
     }
     for task in ("detect", "segment", "obb"):
         for name, text in mixes.items():
-            c.labelled(f"{task}: {name}", text, task=task, clean=polygon if task != "detect" else BOX)
+            c.labelled(
+                f"{task}: {name}",
+                text,
+                task=task,
+                clean=polygon if task != "detect" else BOX,
+            )
     # Duplicates, blank lines, separators, encodings.
     texts: dict[str, str | bytes] = {
         "duplicate": f"{BOX}\n{BOX}",
@@ -210,17 +237,24 @@ def make(root: Path) -> int:
         "no kpt_shape": ("", pose3),
     }
     for name, (extra, text) in pose_cases.items():
-        c.labelled(f"pose: {name}", text, task="pose", yaml_extra=extra, clean=pose3 if extra == k3 else pose2)
+        c.labelled(
+            f"pose: {name}",
+            text,
+            task="pose",
+            yaml_extra=extra,
+            clean=pose3 if extra == k3 else pose2,
+        )
     # Pose labels read by a box model (kpt_shape in the yaml).
     c.labelled("detect reads pose rows", pose3, yaml_extra=k3, clean=pose3)
-    c.labelled("detect reads pose rows mixed with boxes", f"{pose3}\n{BOX}", yaml_extra=k3)
-    c.labelled("segment reads pose rows", pose3, task="segment", yaml_extra=k3, clean=polygon)
+    c.labelled(
+        "detect reads pose rows mixed with boxes", f"{pose3}\n{BOX}", yaml_extra=k3
+    )
+    c.labelled(
+        "segment reads pose rows", pose3, task="segment", yaml_extra=k3, clean=polygon
+    )
     # Images: every suffix ultralytics lists, whole, tiny, truncated, padded.
     for ext, fmt in FORMATS.items():
-        try:
-            whole = image_bytes(fmt)
-        except Exception:  # a format this Pillow cannot write
-            continue
+        whole = image_bytes(fmt)
         variants = {
             "whole": whole,
             "9x20": image_bytes(fmt, (9, 20)),
@@ -241,7 +275,9 @@ def make(root: Path) -> int:
     c.labelled("image .png holding text", BOX, image=b"not an image at all", ext="png")
     c.labelled("image .png empty", BOX, image=b"", ext="png")
     big = image_bytes("JPEG", (64, 48))
-    c.labelled("image .jpg 64x48 cut at 70%", BOX, image=big[: int(len(big) * 0.7)], ext="jpg")
+    c.labelled(
+        "image .jpg 64x48 cut at 70%", BOX, image=big[: int(len(big) * 0.7)], ext="jpg"
+    )
     png_crc = bytearray(image_bytes("PNG"))
     png_crc[20] ^= 0xFF  # inside IHDR: its CRC no longer matches
     c.labelled("image .png CRC error", BOX, image=bytes(png_crc), ext="png")
@@ -260,40 +296,153 @@ def yaml_cases(c: Corpus) -> None:
         return files
 
     roboflow = {**tree("train"), **tree("valid"), **tree("test")}
-    c.case("roboflow ../", {"data.yaml": f"train: ../train/images\nval: ../valid/images\ntest: ../test/images\n{NAMES2}", **roboflow})
-    c.case("roboflow ../ with nc", {"data.yaml": f"train: ../train/images\nval: ../valid/images\nnc: 2\n{NAMES2}", **roboflow})
-    c.case("../ in a list (no retry)", {"data.yaml": f"train: [../train/images]\nval: ../valid/images\n{NAMES2}", **roboflow})
-    c.case("./ paths", {"data.yaml": f"train: ./train/images\nval: ./valid/images\n{NAMES2}", **roboflow})
-    c.case("absolute laptop path", {"data.yaml": f"path: /Users/someone/datasets/rooms\ntrain: train/images\nval: valid/images\n{NAMES2}", **roboflow})
-    c.case("relative path .", {"data.yaml": f"path: .\ntrain: train/images\nval: valid/images\n{NAMES2}", **roboflow})
-    c.case("validation key", {"data.yaml": f"train: train/images\nvalidation: valid/images\n{NAMES2}", **roboflow})
+    c.case(
+        "roboflow ../",
+        {
+            "data.yaml": f"train: ../train/images\nval: ../valid/images\ntest: ../test/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "roboflow ../ with nc",
+        {
+            "data.yaml": f"train: ../train/images\nval: ../valid/images\nnc: 2\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "../ in a list (no retry)",
+        {
+            "data.yaml": f"train: [../train/images]\nval: ../valid/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "./ paths",
+        {
+            "data.yaml": f"train: ./train/images\nval: ./valid/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "absolute laptop path",
+        {
+            "data.yaml": f"path: /Users/someone/datasets/rooms\ntrain: train/images\nval: valid/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "relative path .",
+        {
+            "data.yaml": f"path: .\ntrain: train/images\nval: valid/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "validation key",
+        {
+            "data.yaml": f"train: train/images\nvalidation: valid/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
     c.case("no val", {"data.yaml": f"train: train/images\n{NAMES2}", **roboflow})
     c.case("no train", {"data.yaml": f"val: valid/images\n{NAMES2}", **roboflow})
-    c.case("val not found", {"data.yaml": f"train: train/images\nval: nowhere/images\n{NAMES2}", **roboflow})
-    c.case("train not found", {"data.yaml": f"train: nowhere/images\nval: valid/images\n{NAMES2}", **roboflow})
-    c.case("names and nc disagree", {"data.yaml": "train: train/images\nval: valid/images\nnames: [a, b]\nnc: 3\n", **roboflow})
-    c.case("nc only", {"data.yaml": "train: train/images\nval: valid/images\nnc: 2\n", **roboflow})
-    c.case("nc '2'", {"data.yaml": "train: train/images\nval: valid/images\nnc: '2'\n", **roboflow})
-    c.case("nc 2.5", {"data.yaml": "train: train/images\nval: valid/images\nnc: 2.5\n", **roboflow})
-    c.case("names mapping", {"data.yaml": "train: train/images\nval: valid/images\nnames: {0: a, 1: b}\n", **roboflow})
-    c.case("names mapping gap", {"data.yaml": "train: train/images\nval: valid/images\nnames: {0: a, 2: b}\n", **roboflow})
-    c.case("no names", {"data.yaml": "train: train/images\nval: valid/images\n", **roboflow})
-    c.case("one class, labels use 1", {"data.yaml": "train: train/images\nval: valid/images\nnames: [a]\n", **tree("train", label="1 0.5 0.5 0.1 0.1"), **tree("valid")})
-    c.case("list of splits", {"data.yaml": f"train: [train/images, test/images]\nval: valid/images\n{NAMES2}", **roboflow})
+    c.case(
+        "val not found",
+        {
+            "data.yaml": f"train: train/images\nval: nowhere/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "train not found",
+        {
+            "data.yaml": f"train: nowhere/images\nval: valid/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
+    c.case(
+        "names and nc disagree",
+        {
+            "data.yaml": "train: train/images\nval: valid/images\nnames: [a, b]\nnc: 3\n",
+            **roboflow,
+        },
+    )
+    c.case(
+        "nc only",
+        {"data.yaml": "train: train/images\nval: valid/images\nnc: 2\n", **roboflow},
+    )
+    c.case(
+        "nc '2'",
+        {"data.yaml": "train: train/images\nval: valid/images\nnc: '2'\n", **roboflow},
+    )
+    c.case(
+        "nc 2.5",
+        {"data.yaml": "train: train/images\nval: valid/images\nnc: 2.5\n", **roboflow},
+    )
+    c.case(
+        "names mapping",
+        {
+            "data.yaml": "train: train/images\nval: valid/images\nnames: {0: a, 1: b}\n",
+            **roboflow,
+        },
+    )
+    c.case(
+        "names mapping gap",
+        {
+            "data.yaml": "train: train/images\nval: valid/images\nnames: {0: a, 2: b}\n",
+            **roboflow,
+        },
+    )
+    c.case(
+        "no names",
+        {"data.yaml": "train: train/images\nval: valid/images\n", **roboflow},
+    )
+    c.case(
+        "one class, labels use 1",
+        {
+            "data.yaml": "train: train/images\nval: valid/images\nnames: [a]\n",
+            **tree("train", label="1 0.5 0.5 0.1 0.1"),
+            **tree("valid"),
+        },
+    )
+    c.case(
+        "list of splits",
+        {
+            "data.yaml": f"train: [train/images, test/images]\nval: valid/images\n{NAMES2}",
+            **roboflow,
+        },
+    )
     # .txt split lists.
     lists = {**tree("all", 4)}
-    lists["train.txt"] = "./all/images/im0.png\n./all/images/im1.png\n./all/images/im2.png\n"
+    lists["train.txt"] = (
+        "./all/images/im0.png\n./all/images/im1.png\n./all/images/im2.png\n"
+    )
     lists["val.txt"] = "./all/images/im3.png\n"
-    c.case(".txt lists", {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **lists})
+    c.case(
+        ".txt lists",
+        {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **lists},
+    )
     missing = dict(lists)
-    missing["train.txt"] = "./all/images/im0.png\n./all/images/gone.png\n./all/images/im1.png\n"
-    c.case(".txt list with a missing image", {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **missing})
+    missing["train.txt"] = (
+        "./all/images/im0.png\n./all/images/gone.png\n./all/images/im1.png\n"
+    )
+    c.case(
+        ".txt list with a missing image",
+        {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **missing},
+    )
     bom = dict(lists)
     bom["train.txt"] = "\ufeff./all/images/im0.png\r\n./all/images/im1.png\r\n\r\n"
-    c.case(".txt list with BOM and CRLF", {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **bom})
+    c.case(
+        ".txt list with BOM and CRLF",
+        {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **bom},
+    )
     other = dict(lists)
     other["train.txt"] = "./all/images/im0.png\n./all/labels/im0.txt\n"
-    c.case(".txt list with a non-image entry", {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **other})
+    c.case(
+        ".txt list with a non-image entry",
+        {"data.yaml": f"train: train.txt\nval: val.txt\n{NAMES2}", **other},
+    )
     # Nested folders and odd names.
     nested = {
         "images/train/a/b/deep.png": png,
@@ -306,24 +455,122 @@ def yaml_cases(c: Corpus) -> None:
         "images/val/v.png": png,
         "labels/val/v.txt": BOX,
     }
-    c.case("nested folders", {"data.yaml": f"train: images/train\nval: images/val\n{NAMES2}", **nested})
-    c.case("flat layout", {"data.yaml": f"train: train\nval: val\n{NAMES2}", "train/a.png": png, "train/a.txt": BOX, "train/b.png": png, "train/b.txt": "0 2 2 2 2", "val/c.png": png, "val/c.txt": BOX})
+    c.case(
+        "nested folders",
+        {"data.yaml": f"train: images/train\nval: images/val\n{NAMES2}", **nested},
+    )
+    c.case(
+        "flat layout",
+        {
+            "data.yaml": f"train: train\nval: val\n{NAMES2}",
+            "train/a.png": png,
+            "train/a.txt": BOX,
+            "train/b.png": png,
+            "train/b.txt": "0 2 2 2 2",
+            "val/c.png": png,
+            "val/c.txt": BOX,
+        },
+    )
     # Whole splits that ultralytics cannot use.
     bad = "0 1.5 0.5 0.1 0.1"
-    c.case("every train image dropped", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train", label=bad), **tree("valid")})
-    c.case("every val image dropped", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train"), **tree("valid", label=bad)})
-    c.case("train without label files", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", "train/images/a.png": png, "train/images/b.png": png, **tree("valid")})
-    c.case("val without label files", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train"), "valid/images/a.png": png})
-    c.case("train: a background and an image with a corrupt label", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", "train/images/a.png": png, "train/images/b.png": png, "train/labels/b.txt": "0 1.5 0.5 0.1 0.1", **tree("valid")})
-    c.case("train with only empty labels", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train", label=""), **tree("valid")})
-    c.case("empty train folder", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", "train/images/readme.md": "x", **tree("valid")})
+    c.case(
+        "every train image dropped",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+            **tree("train", label=bad),
+            **tree("valid"),
+        },
+    )
+    c.case(
+        "every val image dropped",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+            **tree("train"),
+            **tree("valid", label=bad),
+        },
+    )
+    c.case(
+        "train without label files",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+            "train/images/a.png": png,
+            "train/images/b.png": png,
+            **tree("valid"),
+        },
+    )
+    c.case(
+        "val without label files",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+            **tree("train"),
+            "valid/images/a.png": png,
+        },
+    )
+    c.case(
+        "train: a background and an image with a corrupt label",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+            "train/images/a.png": png,
+            "train/images/b.png": png,
+            "train/labels/b.txt": "0 1.5 0.5 0.1 0.1",
+            **tree("valid"),
+        },
+    )
+    c.case(
+        "train with only empty labels",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+            **tree("train", label=""),
+            **tree("valid"),
+        },
+    )
+    c.case(
+        "empty train folder",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+            "train/images/readme.md": "x",
+            **tree("valid"),
+        },
+    )
     polygon = "0 0.1 0.1 0.9 0.1 0.5 0.9"
-    mixed = {**tree("train", label=polygon), "train/images/box.png": png, "train/labels/box.txt": BOX, **tree("valid", label=polygon)}
+    mixed = {
+        **tree("train", label=polygon),
+        "train/images/box.png": png,
+        "train/labels/box.txt": BOX,
+        **tree("valid", label=polygon),
+    }
     for task in ("detect", "segment", "obb"):
-        c.case(f"{task}: one file of boxes among polygons", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **mixed}, task=task)
-        c.case(f"{task}: boxes only", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **roboflow}, task=task)
-        c.case(f"{task}: a background among polygons", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **tree("train", label=polygon), "train/images/bg.png": png, **tree("valid", label=polygon)}, task=task)
-    c.case("pose: kpt_shape [2, 4]", {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}kpt_shape: [2, 4]\n", **roboflow}, task="pose")
+        c.case(
+            f"{task}: one file of boxes among polygons",
+            {"data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}", **mixed},
+            task=task,
+        )
+        c.case(
+            f"{task}: boxes only",
+            {
+                "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+                **roboflow,
+            },
+            task=task,
+        )
+        c.case(
+            f"{task}: a background among polygons",
+            {
+                "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}",
+                **tree("train", label=polygon),
+                "train/images/bg.png": png,
+                **tree("valid", label=polygon),
+            },
+            task=task,
+        )
+    c.case(
+        "pose: kpt_shape [2, 4]",
+        {
+            "data.yaml": f"train: train/images\nval: valid/images\n{NAMES2}kpt_shape: [2, 4]\n",
+            **roboflow,
+        },
+        task="pose",
+    )
 
 
 def rewrite_path(yaml_file: Path) -> None:
@@ -365,8 +612,11 @@ def judge_case(case_dir: Path, task: str) -> dict:
             )
             dropped[split] = len(ds.label_files) - len(ds.labels)
         return {"outcome": "ok", "dropped": dropped}
-    except Exception as e:  # whatever ultralytics raises ends the run
-        return {"outcome": "fail", "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"}
+    except Exception as e:  # noqa: BLE001 -- whatever ultralytics raises ends the run
+        return {
+            "outcome": "fail",
+            "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+        }
 
 
 def judge(root: Path) -> dict:
@@ -375,7 +625,8 @@ def judge(root: Path) -> dict:
 
     SETTINGS.update({"sync": False})
     LOGGER.setLevel(50)
-    du.check_font = lambda *a, **k: None  # a font for plots; not a dataset rule, and offline here
+    # a font for plots: not a dataset rule, and offline here
+    du.check_font = lambda *a, **k: None
     import ultralytics.data.base as db
 
     db.check_file_speeds = lambda *a, **k: None
@@ -394,6 +645,7 @@ if __name__ == "__main__":
     if command == "make":
         print(make(where))
     elif command == "judge":
-        Path(sys.argv[3]).write_text(json.dumps(judge(where)))  # stdout carries ultralytics' own prints
+        # a file, not stdout: stdout carries ultralytics' own prints
+        Path(sys.argv[3]).write_text(json.dumps(judge(where)))
     else:
         sys.exit(f"unknown command {command!r}")
