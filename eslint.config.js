@@ -14,5 +14,20 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
+  {
+    files: ['src/**', 'scripts/**'],
+    rules: {
+      // f(...xs) puts every element on the stack: an unbounded array (a label row, nc classes)
+      // overflows it ("Maximum call stack size exceeded"). Loop, or pass the array itself.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression > SpreadElement, NewExpression > SpreadElement',
+          message:
+            'No spread arguments: an unbounded array overflows the call stack. Use a loop or pass the array.',
+        },
+      ],
+    },
+  },
   { files: ['__tests__/**', 'scripts/**'], rules: { 'no-console': 'off' } },
 );

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readEventPayload, runContextFromEnv } from './context.js';
+import { DEFAULT_DROP_LIMIT, parseDropLimit } from './dataset/dropped.js';
 import { prefixProblem } from './dataset/keys.js';
 import {
   HYPERPARAMETER_RULES,
@@ -231,6 +232,17 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     }
   }
 
+  let maxDroppedImages = DEFAULT_DROP_LIMIT;
+  try {
+    maxDroppedImages = parseDropLimit(get('max-dropped-images'));
+  } catch {
+    fail(
+      'max-dropped-images',
+      get('max-dropped-images'),
+      'must be a count of images (e.g. 20; 0 allows none) or a percentage from 0% to 100% (e.g. 5%)',
+    );
+  }
+
   // --- image ---
   let imageUri: string | undefined;
   if (given.has('image-uri')) {
@@ -444,6 +456,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     bucket,
     prefix,
     dataset,
+    maxDroppedImages,
     ecrRepository,
     containerContext,
     buildArgs: Object.fromEntries(buildArgMap),

@@ -63,6 +63,12 @@ export const INPUTS: readonly InputSpec[] = [
     description:
       'Use a YOLO dataset already in S3 (s3://bucket/prefix, holding the data yaml) instead of syncing `dataset` ("skip upload").',
   },
+  {
+    name: 'max-dropped-images',
+    description:
+      'How many images ultralytics may ignore as corrupt (bad label rows, unreadable images) before validation fails: a count (e.g. 20; 0 allows none) or a percentage of all images (e.g. 5%).',
+    default: '5%',
+  },
   // Image
   {
     name: 'image-uri',

@@ -8,6 +8,7 @@ import { describeDiff, diffSnapshots } from './dataset/diff.js';
 import { hashProgressLogger, progressLogger } from './dataset/progress.js';
 import {
   datasetStats,
+  droppedImages,
   formatValidationSummary,
   toAnnotations,
   type Annotation,
@@ -110,7 +111,7 @@ export function createStages(config: Config, deps: StageDeps): Stages {
 
   return {
     async validateDataset(cfg) {
-      inspection = await inspectDataset(cfg.dataset);
+      inspection = await inspectDataset(cfg.dataset, { maxDropped: cfg.maxDroppedImages });
       const { report } = inspection;
       for (const annotation of toAnnotations(report)) log.annotate(annotation);
       log.info(formatValidationSummary(report));
@@ -126,6 +127,9 @@ export function createStages(config: Config, deps: StageDeps): Stages {
         onProgress: hashProgressLogger((line) => log.info(line)),
       });
       const stats = inspection ? datasetStats(inspection.report) : undefined;
+      const dropped = inspection
+        ? droppedImages(inspection.report, cfg.maxDroppedImages)
+        : undefined;
       const result = await syncSnapshot(deps.clients.s3, {
         bucket: cfg.bucket,
         prefix: cfg.prefix,
@@ -157,7 +161,12 @@ export function createStages(config: Config, deps: StageDeps): Stages {
         }
       }
       return {
-        ref: { uri: result.datasetUri, snapshot: result.fingerprint, ...(diff ? { diff } : {}) },
+        ref: {
+          uri: result.datasetUri,
+          snapshot: result.fingerprint,
+          ...(diff ? { diff } : {}),
+          ...(dropped ? { dropped } : {}),
+        },
         input: {
           kind: 'snapshot',
           manifestUri: result.datasetUri,

@@ -1,4 +1,5 @@
 // Shared, I/O-free data shapes. Stages exchange these; builders and renderers are pure over them.
+import type { DropLimit } from './dataset/dropped.js';
 
 import type { MetricKind, YoloTask } from './task.js';
 
@@ -42,6 +43,8 @@ export interface Config {
   dataset: string;
   /** Bring-your-own S3 prefix holding a YOLO dataset with its yaml ("skip upload"). */
   datasetS3Uri?: string;
+  /** More images dropped by ultralytics than this fails validation (issue 9). */
+  maxDroppedImages: DropLimit;
 
   /** Prebuilt image; when set, the build stage is skipped. */
   imageUri?: string;
@@ -205,6 +208,23 @@ export interface DatasetRef {
   snapshot?: string;
   /** Markdown-free facts about what changed against the base branch (issue 3). */
   diff?: SnapshotDiff;
+  /** Images ultralytics will ignore, per split with the first files and reasons (issue 9). */
+  dropped?: DroppedImages;
+}
+
+export interface DroppedImages {
+  /** Images dropped over all splits, out of `images`. */
+  total: number;
+  images: number;
+  /** The max-dropped-images setting, as written (e.g. `5%`). */
+  limit: string;
+  splits: {
+    split: string;
+    images: number;
+    dropped: number;
+    /** The first dropped files of the split: file (relative), line, and why. */
+    examples: { file: string; line?: number; reason: string }[];
+  }[];
 }
 
 export interface SnapshotDiff {

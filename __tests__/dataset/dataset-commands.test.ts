@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
@@ -56,26 +57,106 @@ describe('sagemaker-yolo validate', () => {
   it('exits 0 and prints the summary for a clean dataset', async () => {
     const r = await cli(['validate', '--dataset', 'good']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Dataset good (good/data.yaml): 2 classes');
+    expect(r.out).toContain('Dataset good (good/data.yaml), detect: 2 classes');
     expect(r.out).toContain('0 errors, 0 warnings');
   });
 
-  it('exits 1 and lists findings with file:line for errors; --json prints the report', async () => {
+  it('names the image ultralytics would drop at file:line, and fails past max-dropped-images', async () => {
     const r = await cli(['validate', '--dataset', 'bad']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(1); // 1 of 5 images is more than 5%
     expect(r.out).toContain(
-      'error: bad/labels/val/v1.txt:1: class id 4 is outside [0, 1] (nc = 2)',
+      'warning: bad/labels/val/v1.txt:1: class id 4 is outside [0, 1] (nc = 2) [class-out-of-range] (image dropped)',
     );
-    const j = await cli(['validate', '--dataset', 'bad', '--json']);
-    expect(j.code).toBe(1);
+    expect(r.out).toMatch(
+      /error: bad: ultralytics would drop 1 of 5 images \(20\.0%\), more than max-dropped-images 5% allows \(0\); reasons: class-out-of-range ×1/,
+    );
+    const allowed = await cli(['validate', '--dataset', 'bad', '--max-dropped-images', '1']);
+    expect(allowed.code).toBe(0);
+    expect((await cli(['validate', '--dataset', 'bad', '--max-dropped-images', '20%'])).code).toBe(
+      0,
+    );
+    const strict = await cli(['validate', '--dataset', 'bad', '--max-dropped-images', '0']);
+    expect(strict.code).toBe(1);
+    const bad = await cli(['validate', '--dataset', 'bad', '--max-dropped-images', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--max-dropped-images must be a count of images');
+  });
+
+  it('--json carries counts per split and in summary, and every finding with its outcome', async () => {
+    const j = await cli(['validate', '--dataset', 'bad', '--json', '--max-dropped-images', '1']);
+    expect(j.code).toBe(0);
     const report = JSON.parse(j.out);
-    expect(report.errors).toBe(1);
-    expect(report.findings[0]).toEqual({
-      severity: 'error',
-      file: 'bad/labels/val/v1.txt',
-      line: 1,
-      message: 'class id 4 is outside [0, 1] (nc = 2)',
+    expect(report.summary).toEqual({
+      images: 5,
+      labels: 3,
+      backgrounds: 1,
+      instances: 5,
+      dropped: 1,
     });
+    expect(
+      report.splits.map((s: { split: string; dropped: number }) => [s.split, s.dropped]),
+    ).toEqual([
+      ['train', 0],
+      ['val', 1],
+    ]);
+    expect(report.findings).toEqual([
+      {
+        severity: 'warning',
+        outcome: 'drop',
+        rule: 'class-out-of-range',
+        file: 'bad/labels/val/v1.txt',
+        line: 1,
+        split: 'val',
+        message: 'class id 4 is outside [0, 1] (nc = 2)',
+      },
+    ]);
+  });
+
+  it('--fix rewrites label rows so ultralytics keeps the image; --dry-run only shows it', async () => {
+    await writeTree(path.join(tmp, 'fixable'), {
+      ...basicDataset(),
+      'labels/train/a.txt': '0 0.5 0.5 0.2 0.2\n\n0 0.5 0.5 0.2 0.2\n1 1.02 0.5 0.1 0.1 # door\n',
+    });
+    const label = path.join(tmp, 'fixable/labels/train/a.txt');
+    const before = await readFile(label, 'utf8');
+    const dry = await cli(['validate', '--dataset', 'fixable', '--fix', '--dry-run']);
+    expect(dry.out).toContain('fixable/labels/train/a.txt:2: "" → (removed)');
+    expect(dry.out).toContain('fixable/labels/train/a.txt:3: "0 0.5 0.5 0.2 0.2" → (removed)');
+    expect(dry.out).toContain(
+      'fixable/labels/train/a.txt:4: "1 1.02 0.5 0.1 0.1 # door" → "1 0.985 0.5 0.03 0.1"',
+    );
+    expect(dry.out).toContain('would fix (dry run, nothing written) 1 label file(s)');
+    expect(await readFile(label, 'utf8')).toBe(before);
+    expect(dry.code).toBe(1); // still dropped: nothing was written
+
+    const fixed = await cli(['validate', '--dataset', 'fixable', '--fix']);
+    expect(fixed.code).toBe(0);
+    expect(await readFile(label, 'utf8')).toBe('0 0.5 0.5 0.2 0.2\n1 0.985 0.5 0.03 0.1\n');
+    expect(fixed.out).toContain('0 images ultralytics would drop');
+
+    await writeFile(label, '0 0.5 0.5 0.2 0.2\n7 0.5 0.5 0.1 0.1\n');
+    const refused = await cli(['validate', '--dataset', 'fixable', '--fix']);
+    expect(refused.out).toContain(
+      'fixable/labels/train/a.txt:2: not fixed: class id 7 is not one of 0..1 (edit it by hand)',
+    );
+    expect(await readFile(label, 'utf8')).toBe('0 0.5 0.5 0.2 0.2\n7 0.5 0.5 0.1 0.1\n');
+    expect(refused.code).toBe(1);
+  });
+
+  it('validates rows for the task given by --task or the --model name', async () => {
+    const polygon = '0 0.1 0.1 0.9 0.1 0.5 0.9\n';
+    await writeTree(path.join(tmp, 'seg'), {
+      ...basicDataset(),
+      'labels/train/a.txt': polygon,
+      'labels/train/b.txt': polygon,
+      'labels/val/v1.txt': polygon,
+      'labels/val/v2.txt': polygon,
+    });
+    expect((await cli(['validate', '--dataset', 'seg', '--model', 'yolov8n-seg.pt'])).code).toBe(0);
+    const boxes = await cli(['validate', '--dataset', 'good', '--task', 'segment']);
+    expect(boxes.code).toBe(1);
+    expect(boxes.out).toMatch(/hold box rows \(5 values\).*a segment model needs polygons/);
+    expect((await cli(['validate', '--dataset', 'good', '--task', 'nope'])).code).toBe(2);
   });
 
   it('exits 2 on bad usage', async () => {

@@ -246,11 +246,18 @@ describe('image headers', () => {
   it('asks for more bytes when a JPEG header is cut short, and judges the result', () => {
     const head = jpeg(800, 600).subarray(0, 24);
     expect(readImageHeader(head, false)).toEqual({ ok: false, reason: 'truncated-header' });
-    expect(judgeImage('pfm', { ok: false, reason: 'x' })).toEqual([
-      { severity: 'warning', message: '.pfm headers are not checked' },
+    expect(judgeImage({ ok: false, reason: 'x' })).toEqual([
+      { outcome: 'drop', rule: 'unreadable-image', message: 'unreadable image: x' },
     ]);
-    expect(judgeImage('bmp', { ok: true, info: { type: 'bmp', width: 10, height: 10 } })).toEqual(
-      [],
+    expect(judgeImage({ ok: true, info: { type: 'bmp', width: 10, height: 10 } })).toEqual([]);
+    expect(judgeImage({ ok: true, info: { type: 'bmp', width: 9, height: 10 } })[0]?.rule).toBe(
+      'image-too-small',
     );
+    expect(judgeImage({ ok: true, info: { type: 'gif', width: 90, height: 90 } })[0]?.rule).toBe(
+      'image-format',
+    );
+    const jpg = { ok: true as const, info: { type: 'jpg', width: 20, height: 20 } };
+    expect(judgeImage(jpg, { endsWithEoi: false, hasEoi: true })[0]?.outcome).toBe('fix');
+    expect(judgeImage(jpg, { endsWithEoi: false, hasEoi: false })[0]?.outcome).toBe('drop');
   });
 });

@@ -4,6 +4,7 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import fc from 'fast-check';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { NO_DROP_LIMIT } from '../../src/dataset/dropped.js';
 import { checkLabelText } from '../../src/dataset/labels.js';
 import { canonicalJson } from '../../src/dataset/snapshot.js';
 import { validateDataset } from '../../src/dataset/validate.js';
@@ -50,14 +51,26 @@ describe('label checker on arbitrary input', () => {
         const r = checkLabelText(text, {
           nc,
           maxFindings: 7,
-          ...(pose ? { kptShape: [1, 3] as [number, number] } : {}),
+          ...(pose ? { task: 'pose' as const, kptShape: [1, 3] as [number, number] } : {}),
         });
         const lineCount = text.split(/\r\n|\n|\r/).length;
-        expect(r.errors + r.warnings).toBe(r.findings.length + r.omitted);
+        const omitted = [...r.omittedByRule.values()].reduce((a, o) => a + o.count, 0);
+        expect(omitted).toBe(r.omitted);
         expect(r.findings.length).toBeLessThanOrEqual(7);
-        expect(r.instances).toHaveLength(nc);
-        expect(r.instances.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(r.rows);
+        // A dropped file keeps nothing; a kept one counts every row it keeps, by class < nc.
+        expect(r.dropped).toBe(
+          r.findings.some((f) => f.outcome === 'drop') ||
+            (r.omitted > 0 && [...r.omittedByRule.values()].some((o) => o.outcome === 'drop')),
+        );
+        let counted = 0;
+        for (const [id, n] of r.instances) {
+          expect(Number.isInteger(id) && id >= 0 && id < nc).toBe(true);
+          counted += n;
+        }
+        expect(counted).toBe(r.rows);
+        if (r.dropped) expect(r.rows).toBe(0);
         for (const f of r.findings) {
+          if (f.line === undefined) continue;
           expect(f.line).toBeGreaterThanOrEqual(1);
           expect(f.line).toBeLessThanOrEqual(lineCount);
         }
@@ -83,7 +96,7 @@ describe('label checker on arbitrary input', () => {
           const result = checkLabelText(text, { nc: 4 });
           expect(result.findings).toEqual([]);
           const expected = [0, 1, 2, 3].map((c) => rows.filter((r) => r.cls === c).length);
-          expect(result.instances).toEqual(expected);
+          expect([0, 1, 2, 3].map((c) => result.instances.get(c) ?? 0)).toEqual(expected);
         },
       ),
       { numRuns: 300 },
@@ -102,10 +115,14 @@ describe('validateDataset with random bytes in label files', () => {
         await Promise.all(
           contents.map((bytes, i) => writeFile(path.join(tmp, labelFiles[i] as string), bytes)),
         );
-        const r = await validateDataset(tmp, { cwd: tmp });
+        const r = await validateDataset(tmp, { cwd: tmp, maxDropped: NO_DROP_LIMIT });
         expect(r.splits.map((s) => s.images)).toEqual([3, 2]);
+        const dropFiles = new Set(
+          r.findings.filter((f) => f.outcome === 'drop').map((f) => f.file),
+        );
+        expect(r.summary.dropped).toBe(dropFiles.size);
         expect(r.errors).toBe(r.findings.filter((f) => f.severity === 'error').length);
-        for (const f of r.findings) expect(labelFiles).toContain(f.file);
+        for (const f of r.findings) expect(labelFiles.concat(['data.yaml'])).toContain(f.file);
       }),
       { numRuns: 40 },
     );

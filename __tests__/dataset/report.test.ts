@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import {
   datasetStats,
+  droppedImages,
   formatFindings,
   formatValidationSummary,
   instancesPerClass,
@@ -16,12 +17,17 @@ function report(
   const findings: Finding[] = [
     ...Array.from({ length: errors }, (_, i) => ({
       severity: 'error' as const,
+      outcome: 'fail' as const,
+      rule: 'class-out-of-range',
       file: `ds/labels/e${i}.txt`,
       line: i + 1,
       message: `bad ${i}`,
     })),
     ...Array.from({ length: warnings }, (_, i) => ({
       severity: 'warning' as const,
+      outcome: 'drop' as const,
+      rule: 'image-too-small',
+      split: 'train' as const,
       file: `ds/w${i}.png`,
       message: `odd ${i}`,
     })),
@@ -37,6 +43,7 @@ function report(
         labels: 9,
         backgrounds: 2,
         instances: 30,
+        dropped: 1,
         classes: [
           { id: 0, name: 'room', instances: 25 },
           { id: 1, name: 'door', instances: 5 },
@@ -48,15 +55,19 @@ function report(
         labels: 4,
         backgrounds: 0,
         instances: 7,
+        dropped: 0,
         classes: [
           { id: 0, name: 'room', instances: 6 },
           { id: 1, name: 'door', instances: 1 },
         ],
       },
     ],
+    summary: { images: 14, labels: 13, backgrounds: 2, instances: 37, dropped: 1 },
+    task: 'detect',
     findings,
     errors,
     warnings,
+    notes: 0,
     omittedFindings: 0,
     seconds: 0.21,
     ...extra,
@@ -109,16 +120,16 @@ describe('formatValidationSummary / formatFindings', () => {
     const text = formatValidationSummary(report(1, 2));
     expect(text).toBe(
       [
-        'Dataset ds (ds/data.yaml): 2 classes',
-        'split  images  labels  backgrounds  instances',
-        'train      10       9            2         30',
-        'val         4       4            0          7',
-        'total      14      13            2         37',
+        'Dataset ds (ds/data.yaml), detect: 2 classes',
+        'split  images  labels  backgrounds  instances  dropped',
+        'train      10       9            2         30        1',
+        'val         4       4            0          7        0',
+        'total      14      13            2         37        1',
         'Instances per class:',
         'class   train  val  total',
         '0 room     25    6     31',
         '1 door      5    1      6',
-        '1 error, 2 warnings (0.2s)',
+        '1 error, 2 warnings, 0 notes (0.2s); 1 image ultralytics would drop',
       ].join('\n'),
     );
   });
@@ -126,11 +137,35 @@ describe('formatValidationSummary / formatFindings', () => {
   it('lists errors before warnings and says how many were left out', () => {
     const r = report(2, 2, { omittedFindings: 3 });
     expect(formatFindings(r, 3).split('\n')).toEqual([
-      'error: ds/labels/e0.txt:1: bad 0',
-      'error: ds/labels/e1.txt:2: bad 1',
-      'warning: ds/w0.png: odd 0',
+      'error: ds/labels/e0.txt:1: bad 0 [class-out-of-range]',
+      'error: ds/labels/e1.txt:2: bad 1 [class-out-of-range]',
+      'warning: ds/w0.png: odd 0 [image-too-small] (image dropped)',
       '... and 4 more finding(s)',
     ]);
+  });
+});
+
+describe('droppedImages', () => {
+  it('gives the dropped count per split with the first files and reasons, or nothing when none', () => {
+    expect(droppedImages(report(0, 5), { percent: 5 }, 2)).toEqual({
+      total: 1,
+      images: 14,
+      limit: '5%',
+      splits: [
+        {
+          split: 'train',
+          images: 10,
+          dropped: 1,
+          examples: [
+            { file: 'ds/w0.png', reason: 'odd 0' },
+            { file: 'ds/w1.png', reason: 'odd 1' },
+          ],
+        },
+      ],
+    });
+    const none = report(0, 0);
+    none.summary.dropped = 0;
+    expect(droppedImages(none, { count: 0 })).toBeUndefined();
   });
 });
 
@@ -142,6 +177,7 @@ describe('datasetStats', () => {
       images: 10,
       labels: 9,
       backgrounds: 2,
+      dropped: 1,
       instances: [25, 5],
     });
     expect([...instancesPerClass(stats)]).toEqual([

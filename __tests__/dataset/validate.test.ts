@@ -1,6 +1,7 @@
 import { describe, it, expect, afterAll } from '@jest/globals';
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { NO_DROP_LIMIT } from '../../src/dataset/dropped.js';
 import {
   inspectDataset,
   labelPathFor,
@@ -31,7 +32,7 @@ async function run(
   const tmp = await tempDir();
   dirs.push(tmp);
   await writeTree(path.join(tmp, 'ds'), files);
-  return validateDataset(dataset, { cwd: tmp });
+  return validateDataset(dataset, { cwd: tmp, maxDropped: NO_DROP_LIMIT });
 }
 
 const messages = (r: ValidationReport, severity?: 'error' | 'warning') =>
@@ -64,6 +65,7 @@ describe('validateDataset', () => {
           labels: 2,
           backgrounds: 1,
           instances: 4,
+          dropped: 0,
           classes: [
             { id: 0, name: 'room', instances: 3 },
             { id: 1, name: 'door', instances: 1 },
@@ -75,6 +77,7 @@ describe('validateDataset', () => {
           labels: 2,
           backgrounds: 0,
           instances: 2,
+          dropped: 0,
           classes: [
             { id: 0, name: 'room', instances: 1 },
             { id: 1, name: 'door', instances: 1 },
@@ -99,14 +102,20 @@ describe('validateDataset', () => {
     expect(messages(r)[0]).toMatch(/^ds: dataset '.*ds' has no dataset.yaml or data.yaml$/);
   });
 
-  it('counts an empty label file as a background and reports label findings at file:line', async () => {
+  it('counts an empty label file as a background; a bad row drops its image, named at file:line', async () => {
     const r = await run({
       ...basicDataset(),
       'labels/train/c.txt': '',
       'labels/train/a.txt': '0 0.5 0.5 0.2 0.2\n5 0.5 0.5 0.1 0.1\n',
     });
     expect(messages(r)).toEqual(['ds/labels/train/a.txt:2: class id 5 is outside [0, 1] (nc = 2)']);
-    expect(r.splits[0]).toMatchObject({ images: 3, labels: 3, backgrounds: 1, instances: 3 });
+    expect(r.findings[0]).toMatchObject({
+      outcome: 'drop',
+      rule: 'class-out-of-range',
+      split: 'train',
+    });
+    expect(r.errors).toBe(0);
+    expect(r.splits[0]).toMatchObject({ images: 3, labels: 2, backgrounds: 1, dropped: 1 });
   });
 
   it('reports a same-size label edit that changes a class id to an invalid one', async () => {
@@ -114,7 +123,7 @@ describe('validateDataset', () => {
     expect(messages(r)).toEqual(['ds/labels/val/v2.txt:1: class id 7 is outside [0, 1] (nc = 2)']);
   });
 
-  it('checks image headers: size, format, readability, JPEG end marker', async () => {
+  it('drops images as ultralytics does: size, format by content, readability, truncated JPEG', async () => {
     const r = await run({
       ...basicDataset(),
       'images/train/small.png': png(5, 8),
@@ -126,16 +135,17 @@ describe('validateDataset', () => {
       'images/train/png-named.jpg': png(12, 12),
     });
     expect(messages(r)).toEqual([
-      'ds/images/train/cut.jpg: JPEG (64x48) does not end with the FFD9 end marker (truncated?): ultralytics re-saves it at training time',
+      'ds/images/train/cut.jpg: JPEG (64x48) is truncated (no FFD9 end marker after the image data): ultralytics cannot re-save it and ignores the image',
       'ds/images/train/empty.jpg: unreadable image: the file is empty',
-      'ds/images/train/fake.jpg: unsupported image format GIF (64x32): ultralytics trains on bmp, jpg, png, tiff, webp, heif',
+      'ds/images/train/fake.jpg: the file is GIF (64x32), a format ultralytics does not train on',
       'ds/images/train/noise.png: unreadable image: the header bytes match no known image format',
       'ds/images/train/small.png: image is 5x8 px: ultralytics needs at least 10 px on each side',
     ]);
     // anim.gif is not an image suffix ultralytics collects, so it is not part of the split at all.
     expect(r.splits[0]?.images).toBe(3 + 6);
-    expect(r.errors).toBe(4);
-    expect(r.warnings).toBe(1);
+    expect(r.errors).toBe(0);
+    expect(r.warnings).toBe(5);
+    expect(r.splits[0]?.dropped).toBe(5);
   });
 
   it('reports labels without images as errors, labels of unused images as warnings, and ignores classes.txt', async () => {
@@ -179,9 +189,9 @@ describe('validateDataset', () => {
       'empty/readme.md': 'no images here',
     });
     expect(messages(r, 'error')).toEqual([
-      `ds/data.yaml:2: val: 'images/nope' not found (resolved to ds/images/nope)`,
-      `ds/data.yaml:2: val has no images ('images/nope')`,
-      `ds/data.yaml:3: test has no images ('empty')`,
+      `ds/data.yaml:2: val: 'images/nope' not found (resolved to ds/images/nope): ultralytics stops with "images not found"`,
+      `ds/data.yaml:2: val has no images ('images/nope'): ultralytics stops with "No images found"`,
+      `ds/data.yaml:3: test has no images ('empty'): ultralytics stops with "No images found"`,
     ]);
     const outside = await run({
       ...files,
@@ -192,10 +202,10 @@ describe('validateDataset', () => {
     );
     const splitOutside = await run({
       ...files,
-      'data.yaml': 'train: ../x\nval: images/val\nnames: [room, door]\n',
+      'data.yaml': 'train: ../../x\nval: images/val\nnames: [room, door]\n',
     });
-    expect(messages(splitOutside)[0]).toBe(
-      "ds/data.yaml:1: train: '../x' is outside the dataset directory ds; the snapshot only holds files under it",
+    expect(messages(splitOutside, 'error')[0]).toBe(
+      "ds/data.yaml:1: train: '../../x' is outside the dataset directory ds; the snapshot only holds files under it",
     );
   });
 
@@ -208,10 +218,16 @@ describe('validateDataset', () => {
     });
     expect(messages(r)).toEqual([
       "ds/train.txt:4: 'images/train/c.png' must start with './' (relative to this list's directory): other paths depend on the training machine",
-      "ds/train.txt:5: image './images/train/missing.png' not found",
+      "ds/train.txt:5: image './images/train/missing.png' not found: ultralytics ignores it",
       "ds/train.txt:6: './notes.md' is not an image suffix ultralytics reads: ignored",
     ]);
-    expect(r.splits[0]).toMatchObject({ split: 'train', images: 2, labels: 2, backgrounds: 0 });
+    expect(r.splits[0]).toMatchObject({
+      split: 'train',
+      images: 3,
+      labels: 2,
+      backgrounds: 0,
+      dropped: 1,
+    });
   });
 
   it('warns when an image is in two splits', async () => {
@@ -319,8 +335,14 @@ describe('validateDataset', () => {
       'labels/train/a.txt': bad,
       'labels/train/b.txt': bad,
     });
-    const r = await validateDataset(tmp, { cwd: tmp, maxFindingsPerFile: 3, maxFindings: 5 });
-    expect(r.errors).toBe(80);
+    const r = await validateDataset(tmp, {
+      cwd: tmp,
+      maxFindingsPerFile: 3,
+      maxFindings: 5,
+      maxDropped: NO_DROP_LIMIT,
+    });
+    expect(r.warnings).toBe(80);
+    expect(r.summary.dropped).toBe(2);
     expect(r.findings).toHaveLength(5);
     expect(r.omittedFindings).toBe(3); // 2 files x (3 kept + 1 note) = 8 entries, 5 kept
   });
@@ -332,7 +354,7 @@ describe('validateDataset', () => {
       [`${d('labels')}/b.txt`]: '0 0.5 0.5 0.4 0.4\n0 0.5 0.5 0.4 0.4\n',
     });
     expect(messages(r)).toEqual([
-      'ds/train/labels/b.txt:2: duplicate of line 1: ultralytics drops it',
+      'ds/train/labels/b.txt:2: duplicate of line 1: ultralytics removes it',
     ]);
     expect(r.splits[0]?.classes.map((c) => c.instances)).toEqual([3, 0]);
   });

@@ -23,6 +23,24 @@ describe('parseDatasetYaml', () => {
     expect(config?.splits.test?.[0]?.abs).toBe(path.join(DIR, 'sub/images/test'));
   });
 
+  it("gives a single '../x' split ultralytics' second try (x under the root); not list entries", () => {
+    const { config } = parse('train: ../train/images\nval: [../valid/images]\nnames: [room]\n');
+    expect(config?.splits.train?.[0]).toMatchObject({
+      abs: path.join(DIR, '../train/images'),
+      fallback: path.join(DIR, 'train/images'),
+    });
+    expect(config?.splits.val?.[0]?.fallback).toBeUndefined();
+  });
+
+  it("warns about an absolute laptop path (naming its line) and resolves from the yaml's folder", () => {
+    const { config, findings } = parse(
+      'names: [room]\npath: /Users/me/datasets/rooms\ntrain: a\nval: b\n',
+    );
+    expect(config?.datasetRoot).toBe(DIR);
+    expect(findings).toEqual([expect.objectContaining({ severity: 'warning', line: 2 })]);
+    expect(findings[0]?.message).toMatch(/absolute path outside the dataset/);
+  });
+
   it('defaults path to the yaml directory', () => {
     expect(parse('train: a\nval: b\nnames: [x]').config?.datasetRoot).toBe(DIR);
   });
@@ -57,7 +75,7 @@ describe('parseDatasetYaml', () => {
 
   it('rejects mappings with gaps, missing names and empty names', () => {
     expect(errors('train: a\nval: b\nnames:\n  0: a\n  2: c\n')).toEqual([
-      '3: a 2-class names mapping needs ids 0-1, got 2',
+      '3: a 2-class names mapping needs ids 0-1; 1 id(s) are outside, the first 2',
     ]);
     expect(errors('train: a\nval: b\nnames:\n  x: a\n')[0]).toMatch(
       /names key 'x' must be a class id/,
@@ -86,6 +104,35 @@ describe('parseDatasetYaml', () => {
     expect(errors('- a\n- b')).toEqual([
       '-: the dataset yaml must be a mapping with train, val and names',
     ]);
+  });
+
+  it('rejects class names with control characters, naming the line of the name', () => {
+    for (const bad of ['"room\\n::warning::x"', '"a\\rb"', '"a\\u2028b"', '"a\\x1bb"']) {
+      expect(errors(`train: a\nval: b\nnames:\n  - ok\n  - ${bad}\n`)).toEqual([
+        expect.stringMatching(/^5: names\[1\] [\s\S]* contains a control character/),
+      ]);
+    }
+    expect(errors('train: a\nval: b\nnames:\n  0: ok\n  1: "x\\ny"\n')[0]).toMatch(/^5: /);
+  });
+
+  it('bounds nc and names, and stops a YAML alias bomb with a clear message', () => {
+    expect(errors('train: a\nval: b\nnc: 1000000')).toEqual([
+      '3: nc is 1000000; this validator allows at most 100000 classes',
+    ]);
+    expect(errors('train: a\nval: b\nnc: 10000000')[0]).toMatch(/at most 100000 classes/);
+    expect(parse('train: a\nval: b\nnc: 2.0').config?.names).toHaveLength(2);
+    expect(parse("train: a\nval: b\nnc: '3'").config?.names).toHaveLength(3);
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'train: x',
+      'val: y',
+      'names: [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+    ].join('\n');
+    expect(errors(bomb)).toEqual([expect.stringMatching(/^-: the yaml expands too far .*aliases/)]);
   });
 
   it('checks kpt_shape', () => {

@@ -36,6 +36,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     bucket: 'floorplans-ml',
     prefix: 'yolo-training',
     dataset: 'data/processed',
+    maxDroppedImages: { percent: 5 },
     ecrRepository: 'yolo-train',
     containerContext: 'training-container',
     buildArgs: {},

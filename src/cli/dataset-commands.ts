@@ -11,8 +11,11 @@ import { hashProgressLogger, progressLogger } from '../dataset/progress.js';
 import { datasetStats, formatFindings, formatValidationSummary } from '../dataset/report.js';
 import { buildSnapshot } from '../dataset/snapshot.js';
 import { formatSyncTable, syncSnapshot } from '../dataset/sync.js';
+import { parseDropLimit, type DropLimit } from '../dataset/dropped.js';
+import { fixLabels } from '../dataset/fix-files.js';
 import { inspectDataset } from '../dataset/validate.js';
 import { inputSpec } from '../inputs.js';
+import { isYoloTask, taskFromModel, TASKS, type YoloTask } from '../task.js';
 
 export interface DatasetCommandDeps {
   stdout?: (text: string) => void;
@@ -36,6 +39,25 @@ function positiveInt(value: string, flag: string): number {
     throw new UsageError(`${flag} must be an integer >= 1, got '${value}'`);
   }
   return n;
+}
+
+/** --task, else the task --model names (as ultralytics guesses it), else detect. */
+function taskOption(opts: { task?: string; model?: string }): YoloTask {
+  if (opts.task !== undefined) {
+    if (!isYoloTask(opts.task)) {
+      throw new UsageError(`--task must be one of ${TASKS.join(', ')}, got '${opts.task}'`);
+    }
+    return opts.task;
+  }
+  return opts.model ? taskFromModel(opts.model) : 'detect';
+}
+
+function dropLimitOption(value: string): DropLimit {
+  try {
+    return parseDropLimit(value, '--max-dropped-images');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export function registerDatasetCommands(program: Command, deps: DatasetCommandDeps = {}): void {
@@ -76,20 +98,53 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .command('validate')
     .description('check a YOLO dataset (yaml, images, labels) before training on it')
     .requiredOption('--dataset <dir>', 'dataset directory or its yaml file')
+    .option(
+      '--task <task>',
+      `how the model reads labels: ${TASKS.join(', ')} (default: from --model, else detect)`,
+    )
+    .option('--model <model>', 'the model to train (e.g. yolov8n-seg.pt): its name sets the task')
+    .option(
+      '--max-dropped-images <n|%>',
+      'fail when ultralytics would drop more images (a count, or a percentage of all images)',
+      inputSpec('max-dropped-images').default,
+    )
+    .option('--fix', 'rewrite label files so ultralytics keeps their images (never touches images)')
+    .option('--dry-run', 'with --fix: show what would change, write nothing')
     .option('--json', 'print the report as JSON')
     .exitOverride(usageExit)
     .action(function (this: Command) {
-      const opts = this.opts<{ dataset: string; json?: boolean }>();
+      const opts = this.opts<{
+        dataset: string;
+        task?: string;
+        model?: string;
+        maxDroppedImages: string;
+        fix?: boolean;
+        dryRun?: boolean;
+        json?: boolean;
+      }>();
       return guarded(async () => {
         requireDataset(opts.dataset);
-        const { report } = await inspectDataset(opts.dataset, { cwd });
+        const task = taskOption(opts);
+        const maxDropped = dropLimitOption(opts.maxDroppedImages);
+        if (opts.dryRun && !opts.fix) throw new UsageError('--dry-run only goes with --fix');
+        let inspection = await inspectDataset(opts.dataset, { cwd, task, maxDropped });
+        let refused = 0;
+        if (opts.fix) {
+          const fixed = await fixLabels(inspection, { cwd, task, write: !opts.dryRun });
+          for (const line of fixed.lines) stdout(line);
+          refused = fixed.refused;
+          if (!opts.dryRun && fixed.written > 0) {
+            inspection = await inspectDataset(opts.dataset, { cwd, task, maxDropped });
+          }
+        }
+        const { report } = inspection;
         if (opts.json) stdout(JSON.stringify(report, null, 2));
         else {
           const findings = formatFindings(report, FINDINGS_SHOWN);
           if (findings) stdout(findings);
           stdout(formatValidationSummary(report));
         }
-        return report.errors > 0 ? 1 : 0;
+        return report.errors > 0 || refused > 0 ? 1 : 0;
       })();
     });
 
@@ -107,6 +162,16 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .option('--aws-region <region>', 'same as --region (the spelling of train and report)')
     .option('--concurrency <n>', 'uploads at once', '16')
     .option('--branch <name>', "record the snapshot as this branch's latest (for PR diffs)")
+    .option(
+      '--task <task>',
+      `how the model reads labels: ${TASKS.join(', ')} (default: from --model, else detect)`,
+    )
+    .option('--model <model>', 'the model to train (e.g. yolov8n-seg.pt): its name sets the task')
+    .option(
+      '--max-dropped-images <n|%>',
+      'fail when ultralytics would drop more images (a count, or a percentage of all images)',
+      inputSpec('max-dropped-images').default,
+    )
     .option('--json', 'print the validation report and the sync result as JSON')
     .exitOverride(usageExit)
     .action(function (this: Command) {
@@ -118,6 +183,9 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         awsRegion?: string;
         concurrency: string;
         branch?: string;
+        task?: string;
+        model?: string;
+        maxDroppedImages: string;
         json?: boolean;
       }>();
       return guarded(async () => {
@@ -137,7 +205,13 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         if (!region) throw new UsageError('--region is required (or set AWS_REGION)');
         requireDataset(opts.dataset);
 
-        const { report, membership } = await inspectDataset(opts.dataset, { cwd });
+        const task = taskOption(opts);
+        const maxDropped = dropLimitOption(opts.maxDroppedImages);
+        const { report, membership } = await inspectDataset(opts.dataset, {
+          cwd,
+          task,
+          maxDropped,
+        });
         if (report.errors > 0) {
           if (opts.json) stdout(JSON.stringify({ validation: report, sync: null }, null, 2));
           else
@@ -148,6 +222,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         if (!opts.json) stdout(formatValidationSummary(report));
 
         const snapshot = await buildSnapshot(path.resolve(cwd, opts.dataset), {
+          task,
           onProgress: hashProgressLogger(stderr),
         });
         const s3 = createS3(region, env);

@@ -259,6 +259,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
     async (...args: A) => {
       try {
+        // eslint-disable-next-line no-restricted-syntax -- commander passes a fixed handful of arguments
         exitCode = await fn(...args);
       } catch (error) {
         const usage = error instanceof UsageError || error instanceof ConfigError;

@@ -1,26 +1,30 @@
 // Pure renderings of a ValidationReport: the log summary, finding lines, capped annotations and
 // the per-class counts stored beside a snapshot (for base-branch diffs).
 import { formatDuration } from '../format.js';
+import type { DroppedImages } from '../types.js';
+import { formatDropLimit, type DropLimit } from './dropped.js';
 import { plural, renderTable } from './table.js';
 import type { Finding, ValidationReport } from './validate.js';
 
 export function formatValidationSummary(report: ValidationReport): string {
   const out: string[] = [];
   out.push(
-    `Dataset ${report.dataset}${report.yaml ? ` (${report.yaml})` : ''}: ${plural(report.names.length, 'class')}`,
+    `Dataset ${report.dataset}${report.yaml ? ` (${report.yaml})` : ''}, ${report.task}: ${plural(report.names.length, 'class')}`,
   );
   if (report.splits.length > 0) {
-    const rows = report.splits.map((s) => [
-      s.split,
+    const row = (name: string, s: ValidationReport['summary']) => [
+      name,
       String(s.images),
       String(s.labels),
       String(s.backgrounds),
       String(s.instances),
-    ]);
-    const sum = (k: 'images' | 'labels' | 'backgrounds' | 'instances') =>
-      String(report.splits.reduce((a, s) => a + s[k], 0));
-    rows.push(['total', sum('images'), sum('labels'), sum('backgrounds'), sum('instances')]);
-    out.push(renderTable(['split', 'images', 'labels', 'backgrounds', 'instances'], rows));
+      String(s.dropped),
+    ];
+    const rows = report.splits.map((s) => row(s.split, s));
+    rows.push(row('total', report.summary));
+    out.push(
+      renderTable(['split', 'images', 'labels', 'backgrounds', 'instances', 'dropped'], rows),
+    );
     const classRows = report.names.map((name, id) => {
       const counts = report.splits.map((s) => s.classes[id]?.instances ?? 0);
       return [`${id} ${name}`, ...counts.map(String), String(counts.reduce((a, b) => a + b, 0))];
@@ -31,21 +35,48 @@ export function formatValidationSummary(report: ValidationReport): string {
     );
   }
   out.push(
-    `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')} (${formatDuration(report.seconds)})`,
+    `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}, ${plural(report.notes, 'note')} (${formatDuration(report.seconds)}); ${plural(report.summary.dropped, 'image')} ultralytics would drop`,
   );
   return out.join('\n');
 }
 
 export function formatFinding(f: Finding): string {
-  return `${f.severity}: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}`;
+  const what = f.outcome === 'drop' ? ' (image dropped)' : '';
+  return `${f.severity}: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message} [${f.rule}]${what}`;
 }
 
-/** One line per kept finding, errors first, with a closing count of what was left out. */
+/** The dropped images per split with the first files and reasons (for the summary and PR comment). */
+export function droppedImages(
+  report: ValidationReport,
+  limit: DropLimit,
+  examplesPerSplit = 3,
+): DroppedImages | undefined {
+  if (report.summary.dropped === 0) return undefined;
+  return {
+    total: report.summary.dropped,
+    images: report.summary.images,
+    limit: formatDropLimit(limit),
+    splits: report.splits
+      .filter((s) => s.dropped > 0)
+      .map((s) => {
+        const seen = new Set<string>();
+        const examples: DroppedImages['splits'][number]['examples'] = [];
+        for (const f of report.findings) {
+          if (f.outcome !== 'drop' || f.split !== s.split || seen.has(f.file)) continue;
+          seen.add(f.file);
+          examples.push({ file: f.file, ...(f.line ? { line: f.line } : {}), reason: f.message });
+          if (examples.length >= examplesPerSplit) break;
+        }
+        return { split: s.split, images: s.images, dropped: s.dropped, examples };
+      }),
+  };
+}
+
+/** One line per kept finding, errors first, then warnings, then notes, with a count of the rest. */
 export function formatFindings(report: ValidationReport, limit = Infinity): string {
-  const ordered = [
-    ...report.findings.filter((f) => f.severity === 'error'),
-    ...report.findings.filter((f) => f.severity === 'warning'),
-  ];
+  const ordered = (['error', 'warning', 'note'] as const).flatMap((severity) =>
+    report.findings.filter((f) => f.severity === severity),
+  );
   const lines = ordered.slice(0, limit).map(formatFinding);
   const more = ordered.length - lines.length + report.omittedFindings;
   if (more > 0) lines.push(`... and ${more} more finding(s)`);
@@ -96,6 +127,8 @@ export interface DatasetStats {
   splits: {
     split: string;
     images: number;
+    /** Images ultralytics would ignore (absent in stats written before it was counted). */
+    dropped?: number;
     labels: number;
     backgrounds: number;
     instances: number[];
@@ -109,6 +142,7 @@ export function datasetStats(report: ValidationReport): DatasetStats {
     splits: report.splits.map((s) => ({
       split: s.split,
       images: s.images,
+      dropped: s.dropped,
       labels: s.labels,
       backgrounds: s.backgrounds,
       instances: s.classes.map((c) => c.instances),

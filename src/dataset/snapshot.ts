@@ -4,6 +4,7 @@ import path from 'node:path';
 import { hashFile, sha256Hex } from '../hash.js';
 import { mapLimit } from './concurrency.js';
 import { compareCodePoints, toPosix, walkDataset } from './files.js';
+import type { YoloTask } from '../task.js';
 import { locateDataset } from './yaml.js';
 
 export interface SnapshotFile {
@@ -74,6 +75,8 @@ export function snapshotFromFiles(
 }
 
 export interface BuildSnapshotOptions {
+  /** A classify dataset has no yaml: the directory itself is the dataset and `config` is "". */
+  task?: YoloTask;
   /** Files hashed at once (default 16). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -84,7 +87,10 @@ export async function buildSnapshot(
   datasetPath: string,
   options: BuildSnapshotOptions = {},
 ): Promise<Snapshot> {
-  const { root, yamlPath } = await locateDataset(datasetPath);
+  const { root, yamlPath } =
+    options.task === 'classify'
+      ? { root: path.resolve(datasetPath), yamlPath: undefined }
+      : await locateDataset(datasetPath);
   const { files: walked, outside } = await walkDataset(root);
   if (outside.length > 0) {
     // Validation reports these too; a snapshot never silently differs from the directory.
@@ -98,7 +104,7 @@ export async function buildSnapshot(
     options.onProgress?.(++done, walked.length);
     return [file.rel, result] as [string, SnapshotFile];
   });
-  return snapshotFromFiles(hashed, toPosix(path.relative(root, yamlPath)), root);
+  return snapshotFromFiles(hashed, yamlPath ? toPosix(path.relative(root, yamlPath)) : '', root);
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;

@@ -1,13 +1,20 @@
-// The validate stage: the yaml, every split's images (header bytes only) and their labels.
-// Thin I/O around the pure checkers in yaml.ts, labels.ts and images.ts; bounded concurrency.
+// The validate stage: predicts what ultralytics 8.4.190 will do with a dataset, per finding:
+// the run fails (error), an image is dropped ("ignoring corrupt image/label": a warning, counted
+// per split) or ultralytics repairs something itself (a note). Thin I/O around the pure checkers
+// in yaml.ts, labels.ts and images.ts; bounded concurrency.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { YoloTask } from '../task.js';
+import { validateClassifyDataset } from './classify.js';
 import { mapLimit } from './concurrency.js';
+import { checkDropLimit, DEFAULT_DROP_LIMIT, type DropLimit } from './dropped.js';
 import { isWithin, toPosix, walkDataset } from './files.js';
 import { extensionOf, inspectImageFile, isImagePath, IMAGE_EXTENSIONS } from './images.js';
-import { checkLabelText } from './labels.js';
+import { checkLabelText, MAX_LABEL_BYTES, type LineOutcome } from './labels.js';
+import { pythonLines } from './pytext.js';
 import {
   locateDataset,
+  MAX_YAML_BYTES,
   parseDatasetYaml,
   SPLITS,
   type DatasetConfig,
@@ -15,11 +22,20 @@ import {
   type SplitSource,
 } from './yaml.js';
 
+/** What ultralytics does because of a finding: fail the run, drop an image, fix it, or nothing. */
+export type Outcome = LineOutcome;
+
 export interface Finding {
-  severity: 'error' | 'warning';
+  /** error = the run fails; warning = an image is dropped, or worth knowing; note = ultralytics fixes it. */
+  severity: 'error' | 'warning' | 'note';
+  outcome: Outcome;
+  /** Short, stable rule name (e.g. `coordinate-above-1.01`). */
+  rule: string;
   /** Relative to the working directory (the repository root in a workflow), `/`-separated. */
   file: string;
   line?: number;
+  /** The split of the image concerned, where there is one. */
+  split?: SplitName;
   message: string;
 }
 
@@ -29,28 +45,38 @@ export interface ClassCount {
   instances: number;
 }
 
-export interface SplitReport {
-  split: SplitName;
+export interface SplitCounts {
   images: number;
-  /** Label files found for those images (empty ones included). */
+  /** Label files found for the images ultralytics keeps (empty ones included). */
   labels: number;
-  /** Images with no label file or an empty one. */
+  /** Kept images with no label file or an empty one. */
   backgrounds: number;
+  /** Label rows ultralytics keeps (duplicates removed). */
   instances: number;
+  /** Images ultralytics would ignore ("ignoring corrupt image/label"). */
+  dropped: number;
+}
+
+export interface SplitReport extends SplitCounts {
+  split: SplitName;
   classes: ClassCount[];
 }
 
 export interface ValidationReport {
   /** The dataset argument as given. */
   dataset: string;
-  /** The yaml used, relative to the working directory (absent when none was found). */
+  /** The yaml used, relative to the working directory (absent when none was found or classify). */
   yaml?: string;
+  task: YoloTask;
   names: string[];
   splits: SplitReport[];
+  /** Totals over the splits. */
+  summary: SplitCounts;
   /** Sorted by file, then line. At most maxFindings are kept; counts below are exact. */
   findings: Finding[];
   errors: number;
   warnings: number;
+  notes: number;
   omittedFindings: number;
   seconds: number;
 }
@@ -58,6 +84,10 @@ export interface ValidationReport {
 export interface ValidateOptions {
   /** Findings paths are relative to this (default process.cwd()). */
   cwd?: string;
+  /** How the model reads the labels (default 'detect'); take it from `taskFromModel`. */
+  task?: YoloTask;
+  /** More dropped images than this fail the run (default 5%; `{ count: Infinity }` never). */
+  maxDropped?: DropLimit;
   /** Files inspected at once (default 32). */
   concurrency?: number;
   /** Findings kept in the report (default 10,000); errors/warnings still count them all. */
@@ -72,7 +102,32 @@ export interface DatasetInspection {
   root?: string;
   /** Split of every image and label file, keyed by path relative to root. */
   membership: Map<string, SplitName>;
+  /** The yaml as read (absent for classify, or when it could not be read). */
+  config?: DatasetConfig;
 }
+
+export function emptyCounts(): SplitCounts {
+  return { images: 0, labels: 0, backgrounds: 0, instances: 0, dropped: 0 };
+}
+
+export function sumCounts(splits: readonly SplitCounts[]): SplitCounts {
+  const total = emptyCounts();
+  for (const s of splits) {
+    total.images += s.images;
+    total.labels += s.labels;
+    total.backgrounds += s.backgrounds;
+    total.instances += s.instances;
+    total.dropped += s.dropped;
+  }
+  return total;
+}
+
+const SEVERITY: Record<Outcome, Finding['severity']> = {
+  fail: 'error',
+  drop: 'warning',
+  keep: 'warning',
+  fix: 'note',
+};
 
 /** ultralytics' img2label_paths on a root-relative path: last /images/ -> /labels/, suffix -> .txt. */
 export function labelPathFor(imageRel: string): string {
@@ -92,11 +147,14 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-class Collector {
+export class Collector {
   findings: Finding[] = [];
   errors = 0;
   warnings = 0;
+  notes = 0;
   omitted = 0;
+  /** Drop findings per rule (exact, even when findings are capped). */
+  dropRules = new Map<string, number>();
   constructor(
     private readonly cwd: string,
     private readonly max: number,
@@ -104,118 +162,351 @@ class Collector {
   display(abs: string): string {
     return toPosix(path.relative(this.cwd, abs)) || '.';
   }
-  /** `counted: false` for notes about other findings (they are not findings themselves). */
+  /** `counted: false` for remarks about other findings (they are not findings themselves). */
   add(
-    severity: Finding['severity'],
+    outcome: Outcome,
+    rule: string,
     abs: string,
     message: string,
-    line?: number,
+    extra: { line?: number | undefined; split?: SplitName | undefined } = {},
     counted = true,
   ): void {
+    const severity = SEVERITY[outcome];
     if (counted && severity === 'error') this.errors++;
-    else if (counted) this.warnings++;
+    else if (counted && severity === 'warning') this.warnings++;
+    else if (counted) this.notes++;
+    if (counted && outcome === 'drop')
+      this.dropRules.set(rule, (this.dropRules.get(rule) ?? 0) + 1);
     if (this.findings.length >= this.max) {
       this.omitted++;
       return;
     }
-    this.findings.push({ severity, file: this.display(abs), ...(line ? { line } : {}), message });
+    this.findings.push({
+      severity,
+      outcome,
+      rule,
+      file: this.display(abs),
+      ...(extra.line ? { line: extra.line } : {}),
+      ...(extra.split ? { split: extra.split } : {}),
+      message,
+    });
+  }
+  /** Findings a checker counted but did not keep: counted here too, so totals stay exact. */
+  count(outcome: Outcome, rule: string, n: number): void {
+    const severity = SEVERITY[outcome];
+    if (severity === 'error') this.errors += n;
+    else if (severity === 'warning') this.warnings += n;
+    else this.notes += n;
+    if (outcome === 'drop') this.dropRules.set(rule, (this.dropRules.get(rule) ?? 0) + n);
+  }
+  error(abs: string, message: string, line?: number, rule = 'dataset'): void {
+    this.add('fail', rule, abs, message, { line });
   }
 }
 
-/** Images listed by one split source (a directory or a .txt list), relative to root. */
+interface WalkIndex {
+  files: Set<string>;
+  byDir: (relDir: string) => string[];
+  leavesRoot: (rel: string) => boolean;
+}
+
+/** Image entries of a split: found ones (relative to root) and list entries that do not exist. */
+interface SourceImages {
+  images: string[];
+  /** `.txt` list entries whose image is missing: ultralytics cannot open them and drops them. */
+  missing: { list: string; line: number; entry: string }[];
+}
+
+async function exists(abs: string): Promise<boolean> {
+  return (await fs.stat(abs).catch(() => undefined)) !== undefined;
+}
+
+/** Images listed by one split source (a directory or a .txt list), as get_img_files collects them. */
 async function imagesOfSource(
   source: SplitSource,
-  split: string,
+  split: SplitName,
   root: string,
   yamlPath: string,
-  byDir: (relDir: string) => string[],
-  files: Set<string>,
-  leavesRoot: (rel: string) => boolean,
+  walk: WalkIndex,
   out: Collector,
-): Promise<string[]> {
-  if (!isInside(root, source.abs)) {
+): Promise<SourceImages> {
+  const none: SourceImages = { images: [], missing: [] };
+  let abs = source.abs;
+  // check_det_dataset: `path / x`, and when that does not exist and x starts with '../', `path / x[3:]`.
+  // Outside the snapshot the first form never exists on the training machine.
+  if (source.fallback && (!isInside(root, abs) || !(await exists(abs)))) {
     out.add(
-      'error',
+      'fix',
+      'split-dotdot-fallback',
+      yamlPath,
+      `${split}: '${source.value}' does not exist, so ultralytics reads '${source.value.slice(3)}' (its '../' retry, the form Roboflow exports write)`,
+      { line: source.line },
+    );
+    abs = source.fallback;
+  }
+  if (!isInside(root, abs)) {
+    out.error(
       yamlPath,
       `${split}: '${source.value}' is outside the dataset directory ${out.display(root)}; the snapshot only holds files under it`,
       source.line,
+      'split-outside-dataset',
     );
-    return [];
+    return none;
   }
-  const stat = await fs.stat(source.abs).catch(() => undefined);
+  const stat = await fs.stat(abs).catch(() => undefined);
   if (!stat) {
-    out.add(
-      'error',
+    out.error(
       yamlPath,
-      `${split}: '${source.value}' not found (resolved to ${out.display(source.abs)})`,
+      `${split}: '${source.value}' not found (resolved to ${out.display(abs)}): ultralytics stops with "images not found"`,
       source.line,
+      'split-not-found',
     );
-    return [];
+    return none;
   }
-  const rel = toPosix(path.relative(root, source.abs));
-  if (stat.isDirectory()) return byDir(rel).filter(isImagePath);
-  if (extensionOf(source.abs) !== 'txt') {
-    out.add(
-      'error',
+  const rel = toPosix(path.relative(root, abs));
+  if (stat.isDirectory()) return { images: walk.byDir(rel).filter(isImagePath), missing: [] };
+  if (extensionOf(abs) !== 'txt') {
+    out.error(
       yamlPath,
       `${split}: '${source.value}' is a file but not a .txt list of images`,
       source.line,
+      'split-not-a-list',
     );
-    return [];
+    return none;
   }
-  if (!files.has(rel)) {
+  if (!walk.files.has(rel)) {
     // Through a link out of the root (already an error, and never read) or left out of the walk.
-    if (!leavesRoot(rel)) {
-      out.add(
-        'error',
+    if (!walk.leavesRoot(rel)) {
+      out.error(
         yamlPath,
         `${split}: '${source.value}' is not in the snapshot (hidden names, *.cache files and folders already reached through another link are left out), so training would not find it`,
         source.line,
+        'split-not-in-snapshot',
       );
     }
-    return [];
+    return none;
   }
 
-  // A .txt list: './x' is relative to the list's directory (as in ultralytics); other relative or
-  // absolute entries depend on the training machine's working directory or layout.
-  const listDir = path.dirname(source.abs);
-  const text = await fs.readFile(source.abs, 'utf8');
-  const images: string[] = [];
-  text.split(/\r\n|\n|\r/).forEach((rawLine, i) => {
+  // A .txt list (utf-8-sig): './x' is relative to the list's directory; other relative or absolute
+  // entries depend on the training machine's working directory or layout.
+  const listDir = path.dirname(abs);
+  let text = await fs.readFile(abs, 'utf8');
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const result: SourceImages = { images: [], missing: [] };
+  for (const { line, text: rawLine } of pythonLines(text)) {
     const entry = rawLine.trim();
-    const line = i + 1;
-    if (entry === '') return;
-    if (!entry.startsWith('./')) {
-      out.add(
-        'error',
-        source.abs,
-        `'${entry}' must start with './' (relative to this list's directory): other paths depend on the training machine`,
-        line,
-      );
-      return;
-    }
     if (!IMAGE_EXTENSIONS.has(extensionOf(entry))) {
       out.add(
-        'warning',
-        source.abs,
+        'keep',
+        'list-entry-not-an-image',
+        abs,
         `'${entry}' is not an image suffix ultralytics reads: ignored`,
-        line,
+        { line },
       );
-      return;
+      continue;
     }
-    const abs = path.resolve(listDir, entry);
-    const imageRel = toPosix(path.relative(root, abs));
-    if (!isInside(root, abs)) {
-      out.add('error', source.abs, `'${entry}' is outside the dataset directory`, line);
-    } else if (!files.has(imageRel)) {
-      out.add('error', source.abs, `image '${entry}' not found`, line);
-    } else images.push(imageRel);
-  });
-  return images;
+    if (!entry.startsWith('./')) {
+      out.error(
+        abs,
+        `'${entry}' must start with './' (relative to this list's directory): other paths depend on the training machine`,
+        line,
+        'list-entry-not-relative',
+      );
+      continue;
+    }
+    const imageAbs = path.resolve(listDir, entry);
+    const imageRel = toPosix(path.relative(root, imageAbs));
+    if (!isInside(root, imageAbs)) {
+      out.error(
+        abs,
+        `'${entry}' is outside the dataset directory`,
+        line,
+        'list-entry-outside-dataset',
+      );
+    } else if (!walk.files.has(imageRel)) {
+      result.missing.push({ list: abs, line, entry });
+    } else result.images.push(imageRel);
+  }
+  return result;
 }
 
 function outsideMessage(root: string): string {
   return `is a symbolic link that resolves outside the dataset directory ${root}: it is neither read nor uploaded (copy the file into the dataset instead)`;
+}
+
+/** Per-split tallies while images are checked. */
+interface SplitTally extends SplitCounts {
+  totals: Map<number, number>;
+  /** Kept label files read as boxes / as polygons (segment and obb models need polygons). */
+  boxFiles: number;
+  segmentFiles: number;
+  /** Label files found for images whose image check passed, corrupt ones included (ultralytics' nf). */
+  labelFiles: number;
+  firstBoxFile?: string;
+}
+
+// ignoreBOM keeps a byte order mark in the text: labels.ts strips exactly one, as utf-8-sig does.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+async function checkImageAndLabel(
+  imageRel: string,
+  split: SplitName,
+  ctx: {
+    root: string;
+    files: Set<string>;
+    config: DatasetConfig;
+    task: YoloTask;
+    maxFindingsPerFile: number;
+    membership: Map<string, SplitName>;
+    expectedLabels: Set<string>;
+    out: Collector;
+  },
+  tally: SplitTally,
+): Promise<void> {
+  const { root, out } = ctx;
+  if (!ctx.membership.has(imageRel)) ctx.membership.set(imageRel, split);
+  const imageAbs = path.join(root, imageRel);
+  const labelRel = labelPathFor(imageRel);
+  ctx.expectedLabels.add(labelRel);
+  const hasLabel = ctx.files.has(labelRel);
+  if (hasLabel && !ctx.membership.has(labelRel)) ctx.membership.set(labelRel, split);
+
+  const inspected = await inspectImageFile(imageAbs);
+  let dropped = false;
+  for (const f of inspected.findings) {
+    out.add(f.outcome, f.rule, imageAbs, f.message, { split });
+    if (f.outcome === 'drop') dropped = true;
+  }
+  // check_image raises before the label is read: nothing of it counts.
+  if (dropped) {
+    tally.dropped++;
+    return;
+  }
+  if (!hasLabel) {
+    tally.backgrounds++;
+    return;
+  }
+  tally.labelFiles++;
+  const labelAbs = path.join(root, labelRel);
+  let text: string;
+  try {
+    const stat = await fs.stat(labelAbs);
+    if (stat.size > MAX_LABEL_BYTES) {
+      out.error(
+        labelAbs,
+        `label file is ${stat.size} bytes; this validator reads at most ${MAX_LABEL_BYTES} (no real label file comes near it)`,
+        undefined,
+        'label-file-too-large',
+      );
+      return;
+    }
+    const bytes = await fs.readFile(labelAbs);
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      out.add(
+        'drop',
+        'label-not-utf8',
+        labelAbs,
+        'label file is not valid UTF-8: ultralytics ignores the image',
+        { split },
+      );
+      tally.dropped++;
+      return;
+    }
+  } catch (error) {
+    out.error(
+      labelAbs,
+      `cannot read label file: ${(error as Error).message}`,
+      undefined,
+      'label-unreadable',
+    );
+    return;
+  }
+  const checked = checkLabelText(text, {
+    nc: ctx.config.names.length,
+    task: ctx.task,
+    ...(ctx.config.kptShape ? { kptShape: ctx.config.kptShape } : {}),
+    maxFindings: ctx.maxFindingsPerFile,
+  });
+  for (const f of checked.findings)
+    out.add(f.outcome, f.rule, labelAbs, f.message, { line: f.line, split });
+  for (const o of checked.omittedByRule.values()) out.count(o.outcome, o.rule, o.count);
+  if (checked.omitted > 0) {
+    out.add(
+      'keep',
+      'more-findings',
+      labelAbs,
+      `and ${checked.omitted} more finding(s) in this file`,
+      {},
+      false,
+    );
+  }
+  if (checked.failed) return;
+  if (checked.dropped) {
+    tally.dropped++;
+    return;
+  }
+  tally.labels++;
+  if (checked.rows === 0) {
+    tally.backgrounds++;
+    return;
+  }
+  tally.instances += checked.rows;
+  for (const [id, n] of checked.instances) tally.totals.set(id, (tally.totals.get(id) ?? 0) + n);
+  if (checked.segments) tally.segmentFiles++;
+  else {
+    tally.boxFiles++;
+    tally.firstBoxFile ??= labelAbs;
+  }
+}
+
+/** What ultralytics decides per split once every image was verified (dataset.py get_labels). */
+function judgeSplit(
+  split: SplitName,
+  tally: SplitTally,
+  task: YoloTask,
+  yamlPath: string,
+  out: Collector,
+): void {
+  const kept = tally.images - tally.dropped;
+  // The trainer builds train and val; test only when someone validates on it.
+  const built = split !== 'test';
+  if (tally.images > 0 && kept === 0) {
+    if (built) {
+      out.error(
+        yamlPath,
+        `${split}: ultralytics would drop all ${tally.images} image(s) and stop ("No valid images found")`,
+        undefined,
+        'no-valid-images',
+      );
+    } else out.add('keep', 'no-valid-images', yamlPath, `${split}: every image would be dropped`);
+    return;
+  }
+  if (split === 'train' && kept > 0 && tally.labelFiles === 0) {
+    out.error(
+      yamlPath,
+      `train: none of its ${kept} image(s) has a label file ("No labels found"): check the labels/ folders`,
+      undefined,
+      'no-labels',
+    );
+  }
+  if ((task === 'segment' || task === 'obb') && tally.boxFiles > 0 && built) {
+    out.error(
+      tally.firstBoxFile ?? yamlPath,
+      `${split}: ${tally.boxFiles} label file(s) hold box rows (5 values), this one first: a ${task} model needs ${task === 'obb' ? 'oriented boxes (class + 4 x y pairs)' : 'polygons'} in every file (ultralytics stops: "requires equal numbers of boxes and segments")`,
+      undefined,
+      'boxes-for-' + task,
+    );
+  }
+  if (task === 'detect' && tally.boxFiles > 0 && tally.segmentFiles > 0) {
+    out.add(
+      'fix',
+      'mixed-boxes-and-polygons',
+      yamlPath,
+      `${split}: ${tally.segmentFiles} label file(s) hold polygons and ${tally.boxFiles} boxes: a detect model uses the boxes of both`,
+    );
+  }
 }
 
 export async function inspectDataset(
@@ -224,106 +515,154 @@ export async function inspectDataset(
 ): Promise<DatasetInspection> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
+  const task = options.task ?? 'detect';
   const concurrency = options.concurrency ?? 32;
   const out = new Collector(cwd, options.maxFindings ?? 10_000);
   const membership = new Map<string, SplitName>();
   const report = (
-    config?: DatasetConfig,
+    names: string[] = [],
     yaml?: string,
     splits: SplitReport[] = [],
   ): ValidationReport => {
+    const summary = sumCounts(splits);
+    const verdict = checkDropLimit(
+      summary,
+      options.maxDropped ?? DEFAULT_DROP_LIMIT,
+      out.dropRules,
+    );
+    if (verdict)
+      out.error(path.resolve(cwd, datasetPath), verdict, undefined, 'max-dropped-images');
     out.findings.sort((a, b) =>
       a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0),
     );
     return {
       dataset: datasetPath,
       ...(yaml ? { yaml } : {}),
-      names: config?.names ?? [],
+      task,
+      names,
       splits,
+      summary,
       findings: out.findings,
       errors: out.errors,
       warnings: out.warnings,
+      notes: out.notes,
       omittedFindings: out.omitted,
       seconds: (performance.now() - started) / 1000,
     };
   };
 
+  if (task === 'classify') {
+    const done = await validateClassifyDataset(path.resolve(cwd, datasetPath), {
+      out,
+      concurrency,
+      membership,
+    });
+    return {
+      report: report(done.names, undefined, done.splits),
+      ...(done.root ? { root: done.root } : {}),
+      membership,
+    };
+  }
+
   let location;
   try {
     location = await locateDataset(path.resolve(cwd, datasetPath));
   } catch (error) {
-    out.add('error', path.resolve(cwd, datasetPath), (error as Error).message);
+    out.error(path.resolve(cwd, datasetPath), (error as Error).message);
     return { report: report(), membership };
   }
   const { root, yamlPath } = location;
   for (const ignored of location.ignoredYamls) {
-    out.add('warning', ignored, `ignored: ${out.display(yamlPath)} is used`);
+    out.add('keep', 'ignored-yaml', ignored, `ignored: ${out.display(yamlPath)} is used`);
   }
   // A yaml linked to a file outside the dataset is never read: its errors could echo the file.
   if (!isWithin(await fs.realpath(root), await fs.realpath(yamlPath))) {
-    out.add('error', yamlPath, outsideMessage(out.display(root)));
+    out.error(yamlPath, outsideMessage(out.display(root)));
+    return { report: report(), root, membership };
+  }
+  const yamlSize = (await fs.stat(yamlPath)).size;
+  if (yamlSize > MAX_YAML_BYTES) {
+    out.error(
+      yamlPath,
+      `the yaml is ${yamlSize} bytes; this validator reads at most ${MAX_YAML_BYTES}`,
+      undefined,
+      'yaml-too-large',
+    );
     return { report: report(), root, membership };
   }
   const parsed = parseDatasetYaml(await fs.readFile(yamlPath, 'utf8'), yamlPath);
-  for (const f of parsed.findings) out.add(f.severity, yamlPath, f.message, f.line);
+  for (const f of parsed.findings) {
+    const outcome: Outcome =
+      f.severity === 'error' ? 'fail' : f.severity === 'note' ? 'fix' : 'keep';
+    out.add(outcome, 'yaml', yamlPath, f.message, { line: f.line });
+  }
   const config = parsed.config;
   const yamlShown = out.display(yamlPath);
   if (!config) return { report: report(undefined, yamlShown), root, membership };
+  if (task === 'pose' && !config.kptShape) {
+    out.error(
+      yamlPath,
+      "a pose model needs 'kpt_shape: [keypoints, 2 or 3]' in the yaml (ultralytics stops without it)",
+      undefined,
+      'pose-needs-kpt-shape',
+    );
+    return { report: report(config.names, yamlShown), root, membership };
+  }
 
   if (!isInside(root, config.datasetRoot)) {
-    out.add(
-      'error',
+    out.error(
       yamlPath,
       `path resolves to ${out.display(config.datasetRoot)}, outside the dataset directory ${out.display(root)}: use a path relative to the yaml (e.g. '.'); the training container rewrites it`,
     );
-    return { report: report(config, yamlShown), root, membership };
+    return { report: report(config.names, yamlShown), root, membership };
   }
   if (!(await fs.stat(config.datasetRoot).catch(() => undefined))?.isDirectory()) {
-    out.add('error', yamlPath, `path ${out.display(config.datasetRoot)} is not a directory`);
-    return { report: report(config, yamlShown), root, membership };
+    out.error(yamlPath, `path ${out.display(config.datasetRoot)} is not a directory`);
+    return { report: report(config.names, yamlShown), root, membership };
   }
 
   const { files: walked, outside } = await walkDataset(root);
-  for (const link of outside) out.add('error', link.abs, outsideMessage(out.display(root)));
+  for (const link of outside) out.error(link.abs, outsideMessage(out.display(root)));
   const outsideRels = outside.map((f) => f.rel);
-  const leavesRoot = (rel: string) => outsideRels.some((o) => rel === o || rel.startsWith(`${o}/`));
-  const files = new Set(walked.map((f) => f.rel));
-  const byDir = (relDir: string) => {
-    const prefix = relDir === '' ? '' : `${relDir}/`;
-    return walked.filter((f) => f.rel.startsWith(prefix)).map((f) => f.rel);
+  const walk: WalkIndex = {
+    files: new Set(walked.map((f) => f.rel)),
+    leavesRoot: (rel) => outsideRels.some((o) => rel === o || rel.startsWith(`${o}/`)),
+    byDir: (relDir) => {
+      const prefix = relDir === '' ? '' : `${relDir}/`;
+      return walked.filter((f) => f.rel.startsWith(prefix)).map((f) => f.rel);
+    },
   };
+  const files = walk.files;
 
-  // Images per split, as ultralytics would collect them.
+  // Images per split, as ultralytics would collect them (a sorted list; an image listed twice is
+  // read twice).
   const imagesBySplit = new Map<SplitName, string[]>();
+  const missingBySplit = new Map<SplitName, SourceImages['missing']>();
   const listFiles = new Set<string>();
   for (const split of SPLITS) {
     const sources = config.splits[split];
     if (!sources) continue;
-    const images = new Set<string>();
+    const images: string[] = [];
+    const missing: SourceImages['missing'] = [];
     for (const source of sources) {
-      if (isInside(root, source.abs)) listFiles.add(toPosix(path.relative(root, source.abs)));
-      for (const image of await imagesOfSource(
-        source,
-        split,
-        root,
-        yamlPath,
-        byDir,
-        files,
-        leavesRoot,
-        out,
-      )) {
-        images.add(image);
+      for (const candidate of [source.abs, source.fallback]) {
+        if (candidate && isInside(root, candidate))
+          listFiles.add(toPosix(path.relative(root, candidate)));
       }
+      const found = await imagesOfSource(source, split, root, yamlPath, walk, out);
+      for (const image of found.images) images.push(image);
+      for (const m of found.missing) missing.push(m);
     }
-    if (images.size === 0) {
-      out.add(
-        'error',
+    if (images.length + missing.length === 0) {
+      out.error(
         yamlPath,
-        `${split} has no images (${sources.map((s) => `'${s.value}'`).join(', ')})`,
+        `${split} has no images (${sources.map((s) => `'${s.value}'`).join(', ')}): ultralytics stops with "No images found"`,
         sources[0]?.line,
+        'split-without-images',
       );
     }
-    imagesBySplit.set(split, [...images].sort());
+    imagesBySplit.set(split, images.sort());
+    missingBySplit.set(split, missing);
   }
 
   // The same image in two splits leaks evaluation data into training.
@@ -334,7 +673,8 @@ export async function inspectDataset(
       const shared = images.filter((img) => earlier.has(img));
       if (shared.length > 0) {
         out.add(
-          'warning',
+          'keep',
+          'image-in-two-splits',
           yamlPath,
           `${shared.length} image(s) of ${split} are also in ${other} (e.g. ${shared[0]})`,
         );
@@ -342,70 +682,57 @@ export async function inspectDataset(
     }
   }
 
-  const nc = config.names.length;
   const splitReports: SplitReport[] = [];
   const expectedLabels = new Set<string>();
   for (const [split, images] of imagesBySplit) {
-    const totals = new Array<number>(nc).fill(0);
-    let labels = 0;
-    let backgrounds = 0;
-    await mapLimit(images, concurrency, async (imageRel) => {
-      if (!membership.has(imageRel)) membership.set(imageRel, split);
-      const imageAbs = path.join(root, imageRel);
-      const inspected = await inspectImageFile(imageAbs);
-      for (const f of inspected.findings) out.add(f.severity, imageAbs, f.message);
-
-      const labelRel = labelPathFor(imageRel);
-      expectedLabels.add(labelRel);
-      if (!files.has(labelRel)) {
-        backgrounds++;
-        return;
-      }
-      if (!membership.has(labelRel)) membership.set(labelRel, split);
-      labels++;
-      const labelAbs = path.join(root, labelRel);
-      let text: string;
-      try {
-        text = await fs.readFile(labelAbs, 'utf8');
-      } catch (error) {
-        out.add('error', labelAbs, `cannot read label file: ${(error as Error).message}`);
-        return;
-      }
-      const checked = checkLabelText(text, {
-        nc,
-        ...(config.kptShape ? { kptShape: config.kptShape } : {}),
-        maxFindings: options.maxFindingsPerFile ?? 20,
-      });
-      if (checked.rows === 0) backgrounds++;
-      checked.instances.forEach((count, id) => (totals[id] = (totals[id] as number) + count));
-      for (const f of checked.findings) out.add(f.severity, labelAbs, f.message, f.line);
-      if (checked.omitted > 0) {
-        out.add(
-          'warning',
-          labelAbs,
-          `and ${checked.omitted} more finding(s) in this file`,
-          undefined,
-          false,
-        );
-      }
-      // Keep the report's counts exact even though per-file findings were capped.
-      const keptErrors = checked.findings.filter((f) => f.severity === 'error').length;
-      out.errors += checked.errors - keptErrors;
-      out.warnings += checked.warnings - (checked.findings.length - keptErrors);
-    });
+    const missing = missingBySplit.get(split) ?? [];
+    const tally: SplitTally = {
+      ...emptyCounts(),
+      images: images.length + missing.length,
+      dropped: missing.length,
+      totals: new Map(),
+      boxFiles: 0,
+      segmentFiles: 0,
+      labelFiles: 0,
+    };
+    for (const m of missing) {
+      out.add(
+        'drop',
+        'list-entry-missing',
+        m.list,
+        `image '${m.entry}' not found: ultralytics ignores it`,
+        { line: m.line, split },
+      );
+    }
+    const ctx = {
+      root,
+      files,
+      config,
+      task,
+      maxFindingsPerFile: options.maxFindingsPerFile ?? 20,
+      membership,
+      expectedLabels,
+      out,
+    };
+    await mapLimit(images, concurrency, (imageRel) =>
+      checkImageAndLabel(imageRel, split, ctx, tally),
+    );
+    judgeSplit(split, tally, task, yamlPath, out);
     splitReports.push({
       split,
-      images: images.length,
-      labels,
-      backgrounds,
-      instances: totals.reduce((a, b) => a + b, 0),
-      classes: config.names.map((name, id) => ({ id, name, instances: totals[id] as number })),
+      images: tally.images,
+      labels: tally.labels,
+      backgrounds: tally.backgrounds,
+      instances: tally.instances,
+      dropped: tally.dropped,
+      classes: config.names.map((name, id) => ({ id, name, instances: tally.totals.get(id) ?? 0 })),
     });
   }
 
   // Label files that no split image claims: under a labels/ folder, or beside images (the flat
   // layout, where ultralytics reads `a.txt` next to `a.jpg`).
-  const imageDirs = new Set([...files].filter(isImagePath).map((p) => path.posix.dirname(p)));
+  const imageDirs = new Set<string>();
+  for (const rel of files) if (isImagePath(rel)) imageDirs.add(path.posix.dirname(rel));
   for (const rel of files) {
     if (!rel.endsWith('.txt') || expectedLabels.has(rel) || listFiles.has(rel)) continue;
     if (rel === 'classes.txt' || rel.endsWith('/classes.txt')) continue;
@@ -414,7 +741,12 @@ export async function inspectDataset(
       const stem = rel.slice(0, -'.txt'.length);
       const besideImages = imageDirs.has(path.posix.dirname(rel));
       if (besideImages && ![...IMAGE_EXTENSIONS].some((ext) => files.has(`${stem}.${ext}`))) {
-        out.add('error', path.join(root, rel), `label without an image (no ${stem}.{jpg,png,...})`);
+        out.error(
+          path.join(root, rel),
+          `label without an image (no ${stem}.{jpg,png,...})`,
+          undefined,
+          'label-without-image',
+        );
       }
       continue;
     }
@@ -425,20 +757,21 @@ export async function inspectDataset(
       .find((p) => files.has(p));
     if (image) {
       out.add(
-        'warning',
+        'keep',
+        'image-in-no-split',
         path.join(root, rel),
         `its image ${image} is in no split (train/val/test): unused`,
       );
     } else {
-      out.add(
-        'error',
+      out.error(
         path.join(root, rel),
         `label without an image (no ${imageStem}.{jpg,png,...})`,
+        undefined,
+        'label-without-image',
       );
     }
   }
-
-  return { report: report(config, yamlShown, splitReports), root, membership };
+  return { report: report(config.names, yamlShown, splitReports), root, membership, config };
 }
 
 /** Validates a dataset directory (or its yaml). Never throws for bad data: it is all in the report. */

@@ -10,8 +10,17 @@ export type SplitName = (typeof SPLITS)[number];
 
 export const YAML_NAMES = ['dataset.yaml', 'data.yaml', 'dataset.yml', 'data.yml'] as const;
 
+/** Bounds that keep a hostile yaml from exhausting memory (no real dataset comes near them). */
+export const MAX_CLASSES = 100_000;
+export const MAX_YAML_BYTES = 4 * 1024 * 1024;
+const MAX_ALIASES = 100;
+/** Control characters, including line and paragraph separators: a class name reaches logs. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 export interface YamlFinding {
-  severity: 'error' | 'warning';
+  /** error: the run fails; warning: worth knowing, no effect; note: ultralytics adapts it. */
+  severity: 'error' | 'warning' | 'note';
   line?: number;
   message: string;
 }
@@ -23,6 +32,11 @@ export interface SplitSource {
   abs: string;
   /** Line of the entry in the yaml. */
   line?: number;
+  /**
+   * ultralytics' second try for a single path starting with `../` when `abs` does not exist:
+   * `path / x[3:]` (check_det_dataset), the form Roboflow exports write.
+   */
+  fallback?: string;
 }
 
 export interface DatasetConfig {
@@ -78,6 +92,21 @@ function lineOf(node: Node | Pair | null | undefined, lines: LineCounter): numbe
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
 
+function isUnder(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Line of the i-th item of a sequence, or of the key of a mapping entry. */
+function itemLine(
+  collection: Node | null | undefined,
+  index: number,
+  lines: LineCounter,
+): number | undefined {
+  if (!collection || !(isSeq(collection) || isMap(collection))) return undefined;
+  return lineOf(collection.items[index] as Node | Pair | undefined, lines);
+}
+
 function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -106,6 +135,16 @@ export function parseDatasetYaml(
     error('the dataset yaml must be a mapping with train, val and names');
     return { findings };
   }
+  // The whole document as plain data once, with an alias budget: a billion-laughs `names` stops here.
+  let js: Record<string, unknown>;
+  try {
+    js = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
+  } catch (e) {
+    error(
+      `the yaml expands too far (${(e as Error).message.split('\n')[0]}): YAML aliases are limited to ${MAX_ALIASES} expansions`,
+    );
+    return { findings };
+  }
   const pairs = new Map<string, Pair>();
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? scalarText(pair.key.value) : undefined;
@@ -118,10 +157,7 @@ export function parseDatasetYaml(
       });
     pairs.set(key, pair);
   }
-  const plain = (key: string): unknown => {
-    const node = pairs.get(key)?.value;
-    return node && typeof node === 'object' && 'toJSON' in node ? (node as Node).toJSON() : node;
-  };
+  const plain = (key: string): unknown => (pairs.has(key) ? js[key] : undefined);
 
   // path: the dataset root.
   const yamlDir = path.dirname(yamlPath);
@@ -133,42 +169,81 @@ export function parseDatasetYaml(
         `path must be a string, got ${JSON.stringify(rawPath)}`,
         lineOf(pairs.get('path'), lines),
       );
+    } else if (path.isAbsolute(rawPath) && !isUnder(yamlDir, path.resolve(rawPath))) {
+      // Usually the author's own machine: the training container rewrites `path` anyway.
+      findings.push({
+        severity: 'warning',
+        line: lineOf(pairs.get('path'), lines),
+        message: `path '${rawPath}' is an absolute path outside the dataset (the author's machine?): resolved from the yaml's folder instead, as the training container does`,
+      });
     } else {
       datasetRoot = path.resolve(yamlDir, rawPath);
     }
   }
 
-  // names / nc, as check_class_names does it.
+  // names / nc, as check_det_dataset and check_class_names read them.
   let names: string[] | undefined;
   const namesPair = pairs.get('names');
   const namesLine = lineOf(namesPair, lines);
+  const namesNode = namesPair?.value as Node | null | undefined;
   const rawNames = plain('names') ?? undefined;
+  const nameLines: (number | undefined)[] = [];
   if (Array.isArray(rawNames)) {
-    names = [];
-    rawNames.forEach((n, i) => {
-      const s = scalarText(n);
-      if (s === undefined)
-        error(`names[${i}] must be a string, got ${JSON.stringify(n)}`, namesLine);
-      names?.push(s ?? String(i));
-    });
+    if (rawNames.length > MAX_CLASSES) {
+      error(
+        `names has ${rawNames.length} entries; this validator allows at most ${MAX_CLASSES} classes`,
+        namesLine,
+      );
+    } else {
+      names = [];
+      rawNames.forEach((n, i) => {
+        const s = scalarText(n);
+        const at = itemLine(namesNode, i, lines) ?? namesLine;
+        if (s === undefined) error(`names[${i}] must be a string, got ${JSON.stringify(n)}`, at);
+        names?.push(s ?? String(i));
+        nameLines.push(at);
+      });
+    }
   } else if (rawNames && typeof rawNames === 'object') {
     const entries = Object.entries(rawNames as Record<string, unknown>);
     const byId = new Map<number, string>();
-    for (const [k, v] of entries) {
+    const lineById = new Map<number, number | undefined>();
+    if (entries.length > MAX_CLASSES) {
+      error(
+        `names has ${entries.length} entries; this validator allows at most ${MAX_CLASSES} classes`,
+        namesLine,
+      );
+    }
+    entries.slice(0, MAX_CLASSES + 1).forEach(([k, v], i) => {
       const id = Number(k);
       const s = scalarText(v);
+      const at = itemLine(namesNode, i, lines) ?? namesLine;
       if (!/^\d+$/.test(k.trim()) || !Number.isSafeInteger(id)) {
-        error(`names key '${k}' must be a class id (an integer >= 0)`, namesLine);
+        error(`names key '${k}' must be a class id (an integer >= 0)`, at);
       } else if (s === undefined) {
-        error(`names[${k}] must be a string, got ${JSON.stringify(v)}`, namesLine);
-      } else byId.set(id, s);
-    }
+        error(`names[${k}] must be a string, got ${JSON.stringify(v)}`, at);
+      } else {
+        byId.set(id, s);
+        lineById.set(id, at);
+      }
+    });
     const n = byId.size;
-    const bad = [...byId.keys()].filter((id) => id >= n).sort((a, b) => a - b);
-    if (bad.length > 0) {
-      error(`a ${n}-class names mapping needs ids 0-${n - 1}, got ${bad.join(', ')}`, namesLine);
-    } else if (n === entries.length) {
+    let bad = 0;
+    let firstBad: number | undefined;
+    for (const id of byId.keys()) {
+      if (id >= n) {
+        bad++;
+        if (firstBad === undefined || id < firstBad) firstBad = id;
+      }
+    }
+    if (bad > 0) {
+      error(
+        `a ${n}-class names mapping needs ids 0-${n - 1}; ${bad} id(s) are outside, the first ${firstBad}`,
+        namesLine,
+      );
+    } else if (n === entries.length && n <= MAX_CLASSES) {
       names = Array.from({ length: n }, (_, i) => byId.get(i) as string);
+      for (let i = 0; i < n; i++) nameLines.push(lineById.get(i));
     }
   } else if (rawNames !== undefined) {
     error(
@@ -176,15 +251,28 @@ export function parseDatasetYaml(
       namesLine,
     );
   }
+  // A class name reaches logs, job summaries and PR comments: no line breaks or control characters.
+  names?.forEach((name, i) => {
+    if (CONTROL.test(name)) {
+      error(
+        `names[${i}] ${JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name)} contains a control character (newline, CR, U+2028 ...): class names must be one plain line`,
+        nameLines[i] ?? namesLine,
+      );
+    }
+  });
   const rawNc = plain('nc') ?? undefined;
   const ncLine = lineOf(pairs.get('nc'), lines);
   if (rawNc !== undefined) {
-    if (typeof rawNc !== 'number' || !Number.isInteger(rawNc) || rawNc < 1) {
+    // ultralytics accepts integer-like values (10, 10.0, '10') and nothing else.
+    const nc = typeof rawNc === 'number' || typeof rawNc === 'string' ? Number(rawNc) : NaN;
+    if (!Number.isInteger(nc) || nc < 1 || (typeof rawNc === 'string' && rawNc.trim() === '')) {
       error(`nc must be an integer >= 1, got ${JSON.stringify(rawNc)}`, ncLine);
-    } else if (names && names.length !== rawNc) {
-      error(`nc is ${rawNc} but names has ${names.length} entries: they must match`, ncLine);
+    } else if (nc > MAX_CLASSES) {
+      error(`nc is ${nc}; this validator allows at most ${MAX_CLASSES} classes`, ncLine);
+    } else if (names && names.length !== nc) {
+      error(`nc is ${nc} but names has ${names.length} entries: they must match`, ncLine);
     } else if (!names && rawNames === undefined) {
-      names = Array.from({ length: rawNc }, (_, i) => `class_${i}`);
+      names = Array.from({ length: nc }, (_, i) => `class_${i}`);
     }
   }
   if (rawNames === undefined && rawNc === undefined) {
@@ -192,7 +280,6 @@ export function parseDatasetYaml(
   } else if (names && names.length === 0) {
     error('names is empty: a dataset needs at least one class', namesLine);
   }
-
   // kpt_shape: [keypoints, 2 | 3] for pose labels.
   let kptShape: [number, number] | undefined;
   const rawKpt = plain('kpt_shape');
@@ -215,7 +302,14 @@ export function parseDatasetYaml(
   const splits: DatasetConfig['splits'] = {};
   for (const split of SPLITS) {
     let key: string = split;
-    if (split === 'val' && !pairs.has('val') && pairs.has('validation')) key = 'validation';
+    if (split === 'val' && !pairs.has('val') && pairs.has('validation')) {
+      key = 'validation';
+      findings.push({
+        severity: 'note',
+        line: lineOf(pairs.get('validation'), lines),
+        message: "'validation' is read as 'val' (ultralytics renames it)",
+      });
+    }
     const pair = pairs.get(key);
     const raw = plain(key);
     const line = lineOf(pair, lines);
@@ -244,7 +338,15 @@ export function parseDatasetYaml(
         );
         return;
       }
-      sources.push({ value: v, abs: path.resolve(datasetRoot, v), line: itemLine });
+      sources.push({
+        value: v,
+        abs: path.resolve(datasetRoot, v),
+        line: itemLine,
+        // Only a single path gets the `../` retry, not the entries of a list.
+        ...(!Array.isArray(raw) && v.startsWith('../')
+          ? { fallback: path.resolve(datasetRoot, v.slice(3)) }
+          : {}),
+      });
     });
     if (sources.length > 0) splits[split] = sources;
   }

@@ -54,7 +54,7 @@ export function buildxBuildArgs(options: BuildxOptions): string[] {
   const args = ['buildx', 'build', '--platform', options.platform];
   args.push(options.push ? '--push' : '--load');
   for (const ref of options.refs) args.push('--tag', ref);
-  args.push(...buildArgFlags(options.buildArgs));
+  for (const flag of buildArgFlags(options.buildArgs)) args.push(flag);
   if (options.cacheRef) {
     args.push('--cache-from', `type=registry,ref=${options.cacheRef}`);
     if (options.cacheWrite) {
@@ -82,7 +82,7 @@ export type ClassicBuildOptions = Pick<
 export function classicBuildArgs(options: ClassicBuildOptions): string[] {
   const args = ['build', '--platform', options.platform];
   for (const ref of options.refs) args.push('--tag', ref);
-  args.push(...buildArgFlags(options.buildArgs));
+  for (const flag of buildArgFlags(options.buildArgs)) args.push(flag);
   args.push(options.context);
   return args;
 }

@@ -8,6 +8,7 @@ import { spotSavings } from '../training/status.js';
 import type {
   ClassMetrics,
   DatasetRef,
+  DroppedImages,
   GateMetric,
   GateResult,
   Hyperparameters,
@@ -199,10 +200,10 @@ export function sparkline(values: number[], width = 60): string {
   const points: number[] = [];
   for (let i = 0; i < values.length; i += step) {
     const window = values.slice(i, i + step).filter((v) => Number.isFinite(v));
-    points.push(window.length ? Math.max(...window) : Number.NaN);
+    points.push(window.length ? window.reduce((a, b) => Math.max(a, b)) : Number.NaN);
   }
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = finite.reduce((a, b) => Math.min(a, b));
+  const hi = finite.reduce((a, b) => Math.max(a, b));
   return points
     .map((v) => {
       if (!Number.isFinite(v)) return ' ';
@@ -228,7 +229,7 @@ function epochLine(metrics: Metrics, task: YoloTask): string | undefined {
       : kind === 'box'
         ? 'mAP@0.5'
         : `mAP@0.5 (${KIND_LABELS[kind]})`;
-  return `${label} by epoch: ${line} (${formatValue(Math.min(...finite))} → ${formatValue(last)})`;
+  return `${label} by epoch: ${line} (${formatValue(finite.reduce((a, b) => Math.min(a, b)))} → ${formatValue(last)})`;
 }
 
 /** Worst mAP@0.5 first (the rows worth reading when the table is cut); unreported last. */
@@ -318,6 +319,25 @@ function shortFingerprint(fp: string): string {
   return /^[0-9a-f]{12,}$/i.test(fp) ? `\`${fp.slice(0, 12)}\`` : escapeInline(fp, 40);
 }
 
+/** Images ultralytics will ignore: a count per split and the first files with their reasons. */
+export function droppedSection(dropped: DroppedImages): string {
+  const lines = [
+    `⚠️ ultralytics will drop ${dropped.total} of ${dropped.images} images (max-dropped-images ${escapeInline(dropped.limit, 20)}):`,
+    '',
+  ];
+  for (const s of dropped.splits) {
+    const examples = s.examples
+      .map(
+        (e) =>
+          `${escapeInline(e.file, 120)}${e.line ? `:${e.line}` : ''}: ${escapeInline(e.reason, 160)}`,
+      )
+      .join('; ');
+    const more = s.dropped > s.examples.length ? ` …and ${s.dropped - s.examples.length} more` : '';
+    lines.push(`- ${escapeInline(s.split, 10)}: ${s.dropped} of ${s.images} — ${examples}${more}`);
+  }
+  return lines.join('\n');
+}
+
 function datasetSection(dataset: DatasetRef, diffLimit: number): string {
   const rows: string[][] = [['Data', code(dataset.uri)]];
   if (dataset.snapshot) rows.push(['Snapshot', shortFingerprint(dataset.snapshot)]);
@@ -329,6 +349,7 @@ function datasetSection(dataset: DatasetRef, diffLimit: number): string {
     ]);
   }
   const parts = ['#### Dataset', '', table(['', ''], rows)];
+  if (dataset.dropped) parts.push('', droppedSection(dataset.dropped));
   if (diff && diff.instancesPerClass.length > 0) {
     const delta = (c: { before: number; after: number }) => c.after - c.before;
     const sorted = [...diff.instancesPerClass].sort(
@@ -415,7 +436,9 @@ function render(data: ReportData, limits: Limits): string {
     if (job.failureReason) {
       parts.push('', escapeBlockquote(job.failureReason, limits.reasonChars));
     }
-    parts.push('', '**What to check**', '', ...whatToCheck(job), '');
+    parts.push('', '**What to check**', '');
+    for (const line of whatToCheck(job)) parts.push(line);
+    parts.push('');
   }
 
   if (!failure || metrics.source !== 'none') {

@@ -91,7 +91,7 @@ export async function listIssueComments(
       page,
     });
     const items = Array.isArray(res.data) ? (res.data as IssueComment[]) : [];
-    all.push(...items);
+    for (const item of items) all.push(item);
     const link = res.headers.link;
     // Follow the Link header when present; without one, a short page is the last page.
     if (link !== undefined ? !hasNextPage(link) : items.length < PER_PAGE) break;

@@ -274,7 +274,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       const items: Download[] = manifest.keys.map((rel) => ({
         bucket: manifest.prefix.bucket,
         key: manifest.prefix.key + rel, // SageMaker appends each entry to the prefix as is
-        dest: path.join(training, ...rel.split('/')),
+        dest: path.join(training, rel.split('/').join(path.sep)),
         ...(SHA256_KEY.test(rel) ? { sha256: rel } : {}),
       }));
       const snap = parseS3Uri(input.snapshotUri);
@@ -298,7 +298,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
         items.push({
           bucket: loc.bucket,
           key: obj.Key,
-          dest: path.join(training, ...rel.split('/')),
+          dest: path.join(training, rel.split('/').join(path.sep)),
         });
       }
     }
