@@ -111,7 +111,10 @@ export function createStages(config: Config, deps: StageDeps): Stages {
 
   return {
     async validateDataset(cfg) {
-      inspection = await inspectDataset(cfg.dataset, { maxDropped: cfg.maxDroppedImages });
+      inspection = await inspectDataset(cfg.dataset, {
+        task: cfg.task,
+        maxDropped: cfg.maxDroppedImages,
+      });
       const { report } = inspection;
       for (const annotation of toAnnotations(report)) log.annotate(annotation);
       log.info(formatValidationSummary(report));
@@ -124,6 +127,7 @@ export function createStages(config: Config, deps: StageDeps): Stages {
 
     async prepareDataset(cfg) {
       const snapshot = await buildSnapshot(cfg.dataset, {
+        task: cfg.task,
         onProgress: hashProgressLogger((line) => log.info(line)),
       });
       const stats = inspection ? datasetStats(inspection.report) : undefined;

@@ -207,7 +207,7 @@ function skipUploadStages(stages: Stages, clients: AwsClients): Stages {
   return {
     ...stages,
     async prepareDataset(config) {
-      const snapshot = await buildSnapshot(config.dataset);
+      const snapshot = await buildSnapshot(config.dataset, { task: config.task });
       const keys = datasetKeys(config.prefix);
       if (!(await objectExists(clients.s3, config.bucket, keys.snapshot(snapshot.fingerprint)))) {
         throw new Error(
