@@ -291,3 +291,35 @@ def test_the_snapshot_file_name_must_be_a_fingerprint(floorplans, tmp_path, stem
         prepare_dataset(opt, tmp_path / "work")
     # nothing was created or removed outside the work dir's datasets folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ml"]
+
+
+def test_a_roboflow_yaml_with_parent_split_paths_trains_from_the_snapshot(
+    floorplans, tmp_path
+):
+    """Roboflow writes `train: ../train/images` beside a yaml in the dataset root, with the
+    author's laptop path: ultralytics retries `path / x[3:]`, and so does the rebuilt yaml."""
+    dataset = tmp_path / "ds"
+    for split, folder in (("train", "train"), ("val", "valid")):
+        for kind in ("images", "labels"):
+            shutil.copytree(floorplans / kind / split, dataset / folder / kind)
+    (dataset / "data.yaml").write_text(
+        "path: /Users/someone/Downloads/rooms.v3i.yolov8\n"
+        "train: ../train/images\nval: ../valid/images\ntest: ../test/images\n"
+        "nc: 1\nnames: ['room']\n"
+    )
+    opt = OptMl(tmp_path / "ml")
+    data = snapshot_of(dataset, opt, tmp_path, config="data.yaml")
+    doc = yaml.safe_load(data.read_text())
+    root = data.parent
+    assert doc["path"] == str(root.resolve())
+    # the `../` retry is written out, so confinement and the split checks see the real folders;
+    # the export's `test` line names a folder that is not there: ultralytics never reads it while
+    # training, so the job goes on without it
+    assert (doc["train"], doc["val"]) == ("train/images", "valid/images")
+    assert "test" not in doc
+
+    from ultralytics.data.utils import check_det_dataset
+
+    checked = check_det_dataset(str(data))
+    assert checked["train"] == str((root / "train" / "images").resolve())
+    assert checked["val"] == str((root / "valid" / "images").resolve())

@@ -242,6 +242,49 @@ def _check_confined(data: dict[str, Any], top: Path, name: str) -> None:
                 )
 
 
+def _split_under(root: Path, value: str) -> str:
+    """The split path ultralytics' check_det_dataset ends up using for a single-string split: as
+    written, or, when that does not exist and it starts with `../` (Roboflow writes
+    `../train/images` beside a yaml in the dataset root), without that prefix."""
+    if not (root / value).exists() and value.startswith("../"):
+        return value[3:]
+    return value
+
+
+def _splits_exist_under(data: dict[str, Any], root: Path) -> bool:
+    wanted = []
+    for split in ("train", "val"):
+        value = data.get(split)
+        wanted += (
+            [_split_under(root, value)] if isinstance(value, str) else _entries(value)
+        )
+    return all((root / e).exists() for e in wanted)
+
+
+def _without_parent_fallback(data: dict[str, Any], root: Path) -> dict[str, str]:
+    """Writes the `../` fallback out, so confinement and the split checks see the real folder."""
+    return {
+        split: _split_under(root, value)
+        for split in ("train", "val", "test")
+        if isinstance(value := data.get(split), str)
+    }
+
+
+def _drop_missing_test_split(data: dict[str, Any], name: str) -> None:
+    """ultralytics checks only `val` before training and never reads `test` while training, so a
+    `test` that is not there (Roboflow writes `test: ../test/images` into every export) is left
+    out with a warning instead of failing the job; the metrics then come from val."""
+    root = Path(data["path"])
+    entries = _entries(data.get("test"))
+    if entries and not all((root / e).exists() for e in entries):
+        print(
+            f"warning: data yaml {name}: test split {', '.join(entries)} not found under {root}; "
+            "training without it (ultralytics only needs train and val), metrics come from val",
+            flush=True,
+        )
+        del data["test"]
+
+
 def write_data_yaml(
     source: str,
     target: Path,
@@ -265,15 +308,14 @@ def write_data_yaml(
             f"data yaml {name}: must be a mapping with 'train' and 'val' keys"
         )
     candidates = _root_candidates(data, tree_root, yaml_dir)
-    wanted = _entries(data["train"]) + _entries(data["val"])
-    root = next(
-        (c for c in candidates if all((c / e).exists() for e in wanted)), candidates[0]
-    )
+    root = next((c for c in candidates if _splits_exist_under(data, c)), candidates[0])
     data = {
         "path": str(root.resolve()),
         # every split is checked to exist, so ultralytics would never run a `download` script
         **{k: v for k, v in data.items() if k not in {"path", "download"}},
     }
+    data.update(_without_parent_fallback(data, root))
+    _drop_missing_test_split(data, name)
     if confine is not None:
         _check_confined(data, confine, name)
     check_splits(data, name)
