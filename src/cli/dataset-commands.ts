@@ -13,6 +13,8 @@ import { buildSnapshot } from '../dataset/snapshot.js';
 import { formatSyncTable, syncSnapshot } from '../dataset/sync.js';
 import { inspectDataset } from '../dataset/validate.js';
 import { inputSpec } from '../inputs.js';
+import { runnerSafeJson } from '../untrusted.js';
+import { processSinks, processStdout } from './console-log.js';
 
 export interface DatasetCommandDeps {
   stdout?: (text: string) => void;
@@ -39,8 +41,8 @@ function positiveInt(value: string, flag: string): number {
 }
 
 export function registerDatasetCommands(program: Command, deps: DatasetCommandDeps = {}): void {
-  const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
-  const stderr = deps.stderr ?? ((t: string) => void process.stderr.write(`${t}\n`));
+  const stdout = deps.stdout ?? processStdout;
+  const stderr = deps.stderr ?? processSinks.err;
   const env = deps.env ?? process.env;
   const cwd = deps.cwd ?? process.cwd();
   const setExitCode = deps.setExitCode ?? ((code: number) => void (process.exitCode = code));
@@ -83,7 +85,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
       return guarded(async () => {
         requireDataset(opts.dataset);
         const { report } = await inspectDataset(opts.dataset, { cwd });
-        if (opts.json) stdout(JSON.stringify(report, null, 2));
+        if (opts.json) stdout(runnerSafeJson(report));
         else {
           const findings = formatFindings(report, FINDINGS_SHOWN);
           if (findings) stdout(findings);
@@ -139,7 +141,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 
         const { report, membership } = await inspectDataset(opts.dataset, { cwd });
         if (report.errors > 0) {
-          if (opts.json) stdout(JSON.stringify({ validation: report, sync: null }, null, 2));
+          if (opts.json) stdout(runnerSafeJson({ validation: report, sync: null }));
           else
             stdout(`${formatFindings(report, FINDINGS_SHOWN)}\n${formatValidationSummary(report)}`);
           stderr(`error: the dataset has ${report.errors} error(s): nothing was synced`);
@@ -168,7 +170,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
             fingerprint: result.fingerprint,
           });
         }
-        if (opts.json) stdout(JSON.stringify({ validation: report, sync: result }, null, 2));
+        if (opts.json) stdout(runnerSafeJson({ validation: report, sync: result }));
         else stdout(formatSyncTable(result));
         return 0;
       })();
