@@ -10,7 +10,7 @@ const throttled: SdkRetryErrorInfo = { errorType: 'THROTTLING' };
 
 describe('deadlineRetryStrategy', () => {
   it('never runs dry: thousands of retries across requests, each within its own deadline', async () => {
-    let t = 0;
+    const t = 0;
     const strategy = deadlineRetryStrategy({ now: () => t, random: () => 0.5 });
     let retries = 0;
     for (let request = 0; request < 500; request++) {

@@ -61,7 +61,8 @@ export interface AwsClients {
 }
 
 export function createS3Client(options: AwsOptions): S3Client {
-  const { retryMode: _adaptive, ...config } = baseConfig('S3', options);
+  // No retryMode: the retryStrategy below replaces the SDK's standard/adaptive ones.
+  const config = { ...baseConfig('S3', options), retryMode: undefined };
   const overridden = 'endpoint' in config;
   return new S3Client({
     ...config,
