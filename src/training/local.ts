@@ -57,8 +57,11 @@ import { lineBatch } from '../untrusted.js';
 export interface LocalLog {
   info(message: string): void;
   warning(message: string): void;
-  /** Text the job printed: written so the runner cannot read it as a command (default: info). */
-  untrusted?(line: string): void;
+  /**
+   * A block of lines the job printed (one poll's worth). Every sink fences text that could be a
+   * workflow command (src/untrusted.ts); this one exists so the job's log can be told apart.
+   */
+  untrusted?(block: string): void;
 }
 
 export interface LocalBackendDeps {
