@@ -6,16 +6,22 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { CredentialProvider } from './credentials.js';
+import { deadlineRetryStrategy } from './retry.js';
 
 export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'STS';
 
 export interface AwsOptions {
   region: string;
   env?: NodeJS.ProcessEnv;
-  /** SDK-level attempts per request (adaptive retry mode handles throttling with backoff). */
+  /**
+   * SDK-level attempts per request. SageMaker, ECR and Logs: adaptive retry mode (default 6). S3:
+   * no limit but the per-request deadline unless given (deadlineRetryStrategy).
+   */
   maxAttempts?: number;
   /** One shared, refreshing provider (role-to-assume); beats keys in `env`. */
   credentials?: CredentialProvider;
+  /** How long one S3 request may keep retrying (default 120 s). */
+  s3RetryDeadlineMs?: number;
 }
 
 /** The endpoint for a service, or undefined for the AWS default. Pure. */
@@ -58,10 +64,19 @@ export interface AwsClients {
 }
 
 export function createS3Client(options: AwsOptions): S3Client {
-  const config = baseConfig('S3', options);
+  // No retryMode: the retryStrategy below replaces the SDK's standard/adaptive ones.
+  const config = { ...baseConfig('S3', options), retryMode: undefined };
   const overridden = 'endpoint' in config;
   return new S3Client({
     ...config,
+    // Per-request retries bounded by a deadline, not the SDK's shared quota (see retry.ts): a sync
+    // sends thousands of requests, and under sustained faults the quota ran dry mid-sync.
+    retryStrategy: deadlineRetryStrategy({
+      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.s3RetryDeadlineMs !== undefined ? { deadlineMs: options.s3RetryDeadlineMs } : {}),
+    }),
+    // A connection that goes silent is dropped and retried rather than waited on for ever.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     // Emulators and most S3-compatible stores serve path-style only; AWS serves both.
     forcePathStyle: overridden,
     // Newer SDKs add CRC32 checksums to every request; emulators without CRT reject some of them.

@@ -2,6 +2,7 @@
 // (or crashed) before the job ended, stop the job so it does not bill (or burn the runner) on.
 // Best effort: everything here is a warning at worst.
 import * as core from '@actions/core';
+import { actionInfo, actionWarning } from './action-log.js';
 import { createAwsClients } from './aws.js';
 import { actionInputReader } from './config.js';
 import { roleToAssumeCredentials } from './credentials.js';
@@ -33,19 +34,16 @@ export async function cleanup(env: NodeJS.ProcessEnv = process.env): Promise<voi
       env,
       ...(credentials ? { credentials } : {}),
     });
-    const log = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
+    const log = { info: actionInfo, warning: actionWarning };
     if (state.backend === 'local') {
       const backend = createLocalBackend({ s3: clients.s3, log, actionRoot: actionRoot() });
       const outcome = await backend.stop(state.jobName);
-      core.info(`Stopped local job ${state.jobName}: ${outcome.status}`);
+      actionInfo(`Stopped local job ${state.jobName}: ${outcome.status}`);
       return;
     }
-    const result = await stopTrainingJob(clients.sagemaker, state.jobName, {
-      ...log,
-      error: log.warning,
-    });
-    core.info(result.message);
+    // stopTrainingJob says what it did (once); nothing to add here.
+    await stopTrainingJob(clients.sagemaker, state.jobName, { ...log, error: log.warning });
   } catch (error) {
-    core.warning(`Cleanup could not stop the training job: ${errorMessage(error)}`);
+    actionWarning(`Cleanup could not stop the training job: ${errorMessage(error)}`);
   }
 }

@@ -4,7 +4,7 @@
 import type { Hyperparameters } from './types.js';
 import schemaFile from '../training-container/hyperparameters.schema.json' with { type: 'json' };
 
-export type HyperparameterType = 'int' | 'float' | 'bool' | 'enum' | 'string';
+export type HyperparameterType = 'int' | 'float' | 'bool' | 'enum' | 'string' | 'batch';
 
 /** One allow-list entry. Extra fields (description, ...) are tolerated and ignored. */
 export interface HyperparameterRule {
@@ -59,6 +59,8 @@ export function describeRule(rule: HyperparameterRule): string {
       if (rule.multipleOf !== undefined) text += `, a multiple of ${rule.multipleOf}`;
       return text;
     }
+    case 'batch':
+      return `an integer from 1 to ${rule.max ?? 'any'}, -1 (AutoBatch: 60% of GPU memory) or a fraction between 0 and 1 exclusive (AutoBatch to that share of GPU memory); 0 is not a batch size`;
     case 'bool':
       return 'true or false';
     case 'enum':
@@ -96,6 +98,18 @@ function coerce(
       const n =
         typeof raw === 'number' ? raw : text !== undefined && FLOAT.test(text) ? Number(text) : NaN;
       return Number.isFinite(n) && inRange(n, rule) ? n : undefined;
+    }
+    case 'batch': {
+      // ultralytics (engine/trainer.py, utils/autobatch.py): batch >= 1 is the batch size; any
+      // batch < 1 runs AutoBatch (single GPU only), a fraction 0 < b < 1 as that share of GPU
+      // memory, anything else at 60%. `0` would silently mean AutoBatch: refuse it, and keep -1
+      // as the one spelling of the default share.
+      const n =
+        typeof raw === 'number' ? raw : text !== undefined && FLOAT.test(text) ? Number(text) : NaN;
+      if (n === -1 || (n > 0 && n < 1)) return n;
+      return Number.isSafeInteger(n) && n >= 1 && (rule.max === undefined || n <= rule.max)
+        ? n
+        : undefined;
     }
     case 'bool':
       if (typeof raw === 'boolean') return raw;

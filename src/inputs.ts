@@ -224,7 +224,8 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'batch-size',
-    description: 'Batch size (ultralytics `batch`; -1 = auto).',
+    description:
+      'Batch size (ultralytics `batch`): an integer >= 1, -1 for AutoBatch (60% of GPU memory) or a fraction 0-1 for AutoBatch to that share of GPU memory; single GPU only for AutoBatch. 0 is refused.',
     default: '16',
   },
   {

@@ -12,27 +12,11 @@ import { commentMarker } from './report/comment.js';
 import { renderPipelineReport } from './report/render.js';
 import { upsertStickyComment } from './report/github.js';
 import { writeJobSummary } from './report/summary.js';
-import { createStages, type StageLog } from './stages.js';
+import { createStages } from './stages.js';
+import { actionGroup, actionInfo, actionNotice, actionWarning, coreLog } from './action-log.js';
 import { saveJobState } from './state.js';
-import { fencedLines, fenceToken } from './untrusted.js';
 import type { Config } from './types.js';
-
-export const coreLog: StageLog = {
-  info: (m) => core.info(m),
-  untrusted: (line) => {
-    for (const l of fencedLines(line, fenceToken())) core.info(l);
-  },
-  warning: (m) => core.warning(m),
-  error: (m) => core.error(m),
-  annotate: (a) => {
-    const props = {
-      ...(a.file ? { file: a.file } : {}),
-      ...(a.startLine ? { startLine: a.startLine } : {}),
-    };
-    if (a.severity === 'error') core.error(a.message, props);
-    else core.warning(a.message, props);
-  },
-};
+import { commandSafeText } from './untrusted.js';
 
 /** Summary on every event; the sticky comment on pull requests when enabled and possible. */
 async function publishReport(config: Config, input: ReportInput): Promise<{ commentUrl?: string }> {
@@ -41,12 +25,12 @@ async function publishReport(config: Config, input: ReportInput): Promise<{ comm
     await writeJobSummary(body);
   } catch (error) {
     // Some runners (GHES, act) have no step summary file: the verdict must not depend on it.
-    core.warning(`The job summary could not be written: ${errorMessage(error)}`);
+    actionWarning(`The job summary could not be written: ${errorMessage(error)}`);
   }
   const pr = config.context.prNumber;
   if (!config.comment || pr === undefined) return {};
   if (!config.githubToken) {
-    core.warning('No github-token: the PR comment was skipped (the job summary has the report).');
+    actionWarning('No github-token: the PR comment was skipped (the job summary has the report).');
     return {};
   }
   const [owner = '', repo = ''] = config.context.repository.split('/');
@@ -59,11 +43,10 @@ async function publishReport(config: Config, input: ReportInput): Promise<{ comm
       body,
       log: coreLog,
     });
-    core.info(`PR comment: ${result.action}${result.url ? ` ${result.url}` : ''}`);
     return result.url ? { commentUrl: result.url } : {};
   } catch (error) {
     // The verdict is the gate's; a GitHub API outage must not turn a good model into a red build.
-    core.warning(
+    actionWarning(
       `The PR comment could not be posted (${errorMessage(error)}); the job summary has the report.`,
     );
     return {};
@@ -95,9 +78,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       report: (input) => publishReport(config, input),
     });
     const io: PipelineIO = {
-      group: (name, fn) => core.group(name, fn),
-      info: (m) => core.info(m),
-      notice: (m) => core.notice(m),
+      group: actionGroup,
+      info: actionInfo,
+      notice: actionNotice,
       setOutput: (name, value) => core.setOutput(name, value),
       jobState: (jobName, ended) =>
         saveJobState(
@@ -113,9 +96,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     };
 
     const result = await runPipeline(config, stages, io);
-    if (result.failure) core.setFailed(result.failure);
+    if (result.failure) core.setFailed(commandSafeText(result.failure));
   } catch (error) {
     // ConfigError, DatasetInvalidError, AWS errors: their messages already say what and where.
-    core.setFailed(errorMessage(error));
+    core.setFailed(commandSafeText(errorMessage(error)));
   }
 }

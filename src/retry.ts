@@ -139,3 +139,83 @@ export function isTransientAwsError(error: unknown, depth = 0): boolean {
   // fetch/undici and the SDK wrap the network error that matters.
   return isTransientAwsError(e.cause, depth + 1);
 }
+
+/** The shape of the SDK's RetryStrategyV2 (@smithy/types), kept here to depend on no internals. */
+export interface SdkRetryToken {
+  getRetryCount(): number;
+  getRetryDelay(): number;
+}
+export interface SdkRetryErrorInfo {
+  errorType: 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR';
+  error?: unknown;
+  retryAfterHint?: Date;
+}
+export interface SdkRetryStrategy {
+  mode?: string;
+  acquireInitialRetryToken(scope: string): Promise<SdkRetryToken>;
+  refreshRetryTokenForRetry(token: SdkRetryToken, info: SdkRetryErrorInfo): Promise<SdkRetryToken>;
+  recordSuccess(token: SdkRetryToken): void;
+}
+
+export interface DeadlineRetryOptions {
+  /** How long one request may keep retrying, from its first attempt; default 120 s. */
+  deadlineMs?: number;
+  /** Attempts per request at most (default: no limit but the deadline). */
+  maxAttempts?: number;
+  /** First backoff window; default 200 ms (throttling: 1 s). */
+  baseMs?: number;
+  /** Largest backoff window; default 10 s. */
+  capMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+interface DeadlineToken extends SdkRetryToken {
+  readonly started: number;
+  readonly count: number;
+  readonly delay: number;
+}
+
+/**
+ * The SDK retry strategy for S3: every request (HEAD, LIST, PUT, each multipart part, ...) retries
+ * throttling, 5xx, timeouts and dropped connections with full-jitter backoff until its own deadline.
+ * The SDK's standard and adaptive strategies share a retry quota (a 500-token bucket, 5 per retry,
+ * 10 per timeout) across the client: a minute of heavy faults empties it, and from then on every
+ * request gets one attempt. Here each request has its own budget, so one bad minute costs time, not
+ * the sync.
+ */
+export function deadlineRetryStrategy(options: DeadlineRetryOptions = {}): SdkRetryStrategy {
+  const deadlineMs = options.deadlineMs ?? 120_000;
+  const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const baseMs = options.baseMs ?? 200;
+  const capMs = options.capMs ?? 10_000;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const token = (started: number, count: number, delay: number): DeadlineToken => ({
+    started,
+    count,
+    delay,
+    getRetryCount: () => count,
+    getRetryDelay: () => delay,
+  });
+  return {
+    mode: 'deadline',
+    acquireInitialRetryToken: async () => token(now(), 0, 0),
+    async refreshRetryTokenForRetry(previous, info) {
+      const t = previous as DeadlineToken;
+      const retryable =
+        info.errorType !== 'CLIENT_ERROR' ||
+        (info.error !== undefined && isTransientAwsError(info.error));
+      if (!retryable) throw new Error('not retryable');
+      const attempt = t.count + 1;
+      if (attempt >= maxAttempts) throw new Error('out of attempts');
+      const base = info.errorType === 'THROTTLING' ? Math.max(baseMs, 1_000) : baseMs;
+      let delay = backoffDelay(attempt, base, capMs, random);
+      const hint = info.retryAfterHint ? info.retryAfterHint.getTime() - now() : 0;
+      if (hint > delay) delay = Math.min(hint, capMs);
+      if (now() + delay - t.started > deadlineMs) throw new Error('past the deadline');
+      return token(t.started, attempt, delay);
+    },
+    recordSuccess: () => undefined,
+  };
+}

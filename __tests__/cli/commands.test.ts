@@ -162,19 +162,20 @@ describe('status', () => {
 describe('stop', () => {
   it('0 when the stop is requested', async () => {
     const stub = stubSageMaker(async () => ({}));
-    const { deps, out } = harness({ clients: stub.clients });
+    const { deps, out, err } = harness({ clients: stub.clients });
     expect(await runCli(['stop', JOB, '--aws-region', REGION], deps)).toBe(0);
     expect(stub.sent).toHaveLength(1);
-    expect(out.join('\n')).toMatch(/Requested stop of training job/);
+    // Said once: stopTrainingJob logs it, the command does not print it again.
+    expect([...out, ...err].join('\n').match(/Requested stop of training job/g)).toHaveLength(1);
   });
 
   it('1 when the job does not exist', async () => {
     const stub = stubSageMaker(async () => {
       throw awsError('ValidationException', 'Requested resource not found.');
     });
-    const { deps, out } = harness({ clients: stub.clients });
+    const { deps, out, err } = harness({ clients: stub.clients });
     expect(await runCli(['stop', 'no-such-job', '--region', REGION], deps)).toBe(1);
-    expect(out.join('\n')).toMatch(/does not exist/);
+    expect([...out, ...err].join('\n').match(/does not exist/g)).toHaveLength(1);
   });
 });
 
@@ -206,7 +207,8 @@ describe('logs', () => {
     }
     const { deps, json } = harness();
     expect(await runCli(['logs', JOB, '--aws-region', REGION], deps)).toBe(0);
-    expect(json).toEqual(['epoch 1/2 map50=0.5', 'epoch 2/2 map50=0.9']);
+    // The whole log is one block (one fence when a line could be a workflow command).
+    expect(json).toEqual(['epoch 1/2 map50=0.5\nepoch 2/2 map50=0.9']);
 
     const quiet = harness();
     expect(await runCli(['logs', 'other-job', '--region', REGION], quiet.deps)).toBe(0);
@@ -320,19 +322,11 @@ function fail(): never {
 describe('--help', () => {
   const commands = ['train', 'validate', 'sync', 'status', 'stop', 'logs', 'report'];
 
+  /** Commander's help goes through the CLI's stdout writer, like every other result. */
   async function help(args: string[]): Promise<{ code: number; text: string }> {
-    const chunks: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      const code = await runCli(args, harness().deps);
-      return { code, text: chunks.join('') };
-    } finally {
-      process.stdout.write = write;
-    }
+    const h = harness();
+    const code = await runCli(args, h.deps);
+    return { code, text: h.json.join('\n') };
   }
 
   it.each(commands)('%s --help exits 0 and shows its usage', async (command) => {

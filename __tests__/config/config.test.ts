@@ -569,7 +569,22 @@ describe('readConfig rules', () => {
     ],
     ['zero epochs', { epochs: '0' }, 'epochs', '0', 'must be an integer >= 1 and <= 10000'],
     ['fractional epochs', { epochs: '2.5' }, 'epochs', '2.5', 'must be an integer'],
-    ['batch size below -1', { 'batch-size': '-2' }, 'batch-size', '-2', 'must be an integer >= -1'],
+    [
+      'batch size below -1',
+      { 'batch-size': '-2' },
+      'batch-size',
+      '-2',
+      'must be an integer from 1',
+    ],
+    // ultralytics would read 0 as AutoBatch; an explicit 0 is a mistake, named with the rule.
+    ['batch size 0', { 'batch-size': '0' }, 'batch-size', '0', '0 is not a batch size'],
+    [
+      'fractional batch above 1',
+      { 'batch-size': '1.5' },
+      'batch-size',
+      '1.5',
+      'a fraction between 0 and 1',
+    ],
     ['imgsz not a multiple of 32', { imgsz: '650' }, 'imgsz', '650', 'a multiple of 32'],
     ['imgsz too small', { imgsz: '32' }, 'imgsz', '32', 'must be an integer >= 64'],
     ['negative patience', { patience: '-1' }, 'patience', '-1', 'must be an integer >= 0'],

@@ -12,6 +12,8 @@ describe('typeHyperparameter', () => {
     ['epochs', '100', 100],
     ['epochs', 7, 7],
     ['batch', '-1', -1],
+    ['batch', '16', 16],
+    ['batch', '0.7', 0.7],
     ['imgsz', ' 640 ', 640],
     ['lr0', '1e-3', 0.001],
     ['lr0', 1, 1],
@@ -47,6 +49,12 @@ describe('typeHyperparameter', () => {
     ['cache', true, 'one of false, ram, disk'],
     ['model', 'yolov8m', 'a string matching ^[A-Za-z0-9._/-]+\\.(pt|yaml)$'],
     ['model', 'rm -rf /.pt', 'a string matching'],
+    ['batch', '0', '0 is not a batch size'],
+    ['batch', 0, '0 is not a batch size'],
+    ['batch', '-2', 'an integer from 1 to 4096, -1'],
+    ['batch', '16.5', 'a fraction between 0 and 1'],
+    ['batch', '4097', 'an integer from 1 to 4096'],
+    ['batch', '1.0e9', 'an integer from 1 to 4096'],
   ];
   it.each(bad)('rejects %s = %p', (name, raw, expected) => {
     const typed = typeHyperparameter(name, raw);
@@ -81,7 +89,7 @@ describe('describeRule', () => {
 
   it('understands every type the shared schema uses', () => {
     for (const rule of Object.values(HYPERPARAMETER_RULES)) {
-      expect(['int', 'float', 'bool', 'enum', 'string']).toContain(rule.type);
+      expect(['int', 'float', 'bool', 'enum', 'string', 'batch']).toContain(rule.type);
       expect(describeRule(rule)).not.toMatch(/unknown/);
     }
   });

@@ -113,6 +113,21 @@ describe('progress', () => {
     ).toBe('uploaded 10/40 files, 2.0 MiB of 8.0 MiB (25%), 1.0 MiB/s, ETA 6s');
   });
 
+  it('counts the requests left, not only the bytes: big images first, many labels to go', () => {
+    // The case: 97% of the bytes sent in 60 s, but 965 of 1,500 files (small labels) left.
+    const line = formatProgress({
+      files: 535,
+      totalFiles: 1500,
+      bytes: 97 * 1024 * 1024,
+      totalBytes: 100 * 1024 * 1024,
+      seconds: 60,
+    });
+    // 535 files/min -> 965 files need about 108 s; the bytes alone would say 1.9 s.
+    expect(line).toBe(
+      'uploaded 535/1500 files, 97.0 MiB of 100.0 MiB (35%), 1.6 MiB/s, ETA 1m 48s',
+    );
+  });
+
   it('throttles log lines but always logs the end', () => {
     const lines: string[] = [];
     let t = 0;

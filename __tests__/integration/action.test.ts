@@ -187,6 +187,9 @@ describe('pull_request: train, gate and sticky comment', () => {
     expect(run.summary).toMatch(/0\.9/);
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]?.body).toContain('<!-- sagemaker-yolo-action:');
+    // Said once (the sticky-comment helper logs it; main no longer repeats it).
+    expect(run.stdout.match(/Created comment on /g)).toHaveLength(1);
+    expect(run.stdout).not.toMatch(/PR comment: created/);
     // The post step has nothing to stop: the job ended.
     expect(JSON.parse(run.state.job ?? '{}')).toMatchObject({ jobName: job, ended: true });
   });
@@ -207,6 +210,7 @@ describe('pull_request: train, gate and sticky comment', () => {
     expect(github.comments[0]?.body).toContain('0.95');
     const patches = github.requests.filter((r) => r.method === 'PATCH');
     expect(patches).toHaveLength(1);
+    expect(run.stdout.match(/Updated comment on /g)).toHaveLength(1);
   });
 });
 
@@ -424,6 +428,7 @@ describe('input errors and cleanup', () => {
         },
       ]);
       expect(run.stdout).toMatch(/running-job/);
+      expect(run.stdout.match(/Requested stop of training job running-job/g)).toHaveLength(1);
     });
   });
 

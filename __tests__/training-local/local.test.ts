@@ -180,8 +180,10 @@ describe('a snapshot job that succeeds', () => {
     expect(readFileSync(path.join(model, 'best.pt'), 'utf8')).toBe('best weights');
 
     // Output streamed to the log, metric lines included.
-    expect(log.lines).toContain("fake-start mode=ok argv=['train']");
-    expect(log.lines.some((l) => l.startsWith('[yolo-metrics] epoch=2'))).toBe(true);
+    // The job's log arrives in blocks (one per poll): look at its lines.
+    const lines = log.lines.flatMap((block) => block.split('\n'));
+    expect(lines).toContain("fake-start mode=ok argv=['train']");
+    expect(lines.some((l) => l.startsWith('[yolo-metrics] epoch=2'))).toBe(true);
 
     expect(await b.describe('snap-ok')).toEqual(outcome);
 

@@ -1,18 +1,25 @@
 // Terminal counterparts of the action's logging: groups become headings, annotations become
-// `file:line: error: message` lines that editors and terminals can jump to.
+// `file:line: error: message` lines that editors and terminals can jump to. The CLI often runs
+// inside a workflow step, so everything it writes goes through runnerSafeText (src/untrusted.ts).
 import { formatDuration } from '../format.js';
 import type { PipelineIO } from '../pipeline.js';
 import type { StageLog } from '../stages.js';
+import { runnerSafeText } from '../untrusted.js';
 
 export interface ConsoleSinks {
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
+/** The CLI's only writers to the process: each block is fenced when any line could be a command. */
 export const processSinks: ConsoleSinks = {
-  out: (line) => void process.stderr.write(`${line}\n`),
-  err: (line) => void process.stderr.write(`${line}\n`),
+  out: (text) => void process.stderr.write(`${runnerSafeText(text)}\n`),
+  err: (text) => void process.stderr.write(`${runnerSafeText(text)}\n`),
 };
+
+/** Results (`--json`, tables) on stdout; JSON callers pass runnerSafeJson so it stays JSON. */
+export const processStdout = (text: string): void =>
+  void process.stdout.write(`${runnerSafeText(text)}\n`);
 
 export function consoleLog(sinks: ConsoleSinks): StageLog {
   return {

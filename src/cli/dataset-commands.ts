@@ -16,6 +16,8 @@ import { fixLabels } from '../dataset/fix-files.js';
 import { inspectDataset } from '../dataset/validate.js';
 import { inputSpec } from '../inputs.js';
 import { isYoloTask, taskFromModel, TASKS, type YoloTask } from '../task.js';
+import { runnerSafeJson } from '../untrusted.js';
+import { processSinks, processStdout } from './console-log.js';
 
 export interface DatasetCommandDeps {
   stdout?: (text: string) => void;
@@ -61,8 +63,8 @@ function dropLimitOption(value: string): DropLimit {
 }
 
 export function registerDatasetCommands(program: Command, deps: DatasetCommandDeps = {}): void {
-  const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
-  const stderr = deps.stderr ?? ((t: string) => void process.stderr.write(`${t}\n`));
+  const stdout = deps.stdout ?? processStdout;
+  const stderr = deps.stderr ?? processSinks.err;
   const env = deps.env ?? process.env;
   const cwd = deps.cwd ?? process.cwd();
   const setExitCode = deps.setExitCode ?? ((code: number) => void (process.exitCode = code));
@@ -138,7 +140,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           }
         }
         const { report } = inspection;
-        if (opts.json) stdout(JSON.stringify(report, null, 2));
+        if (opts.json) stdout(runnerSafeJson(report));
         else {
           const findings = formatFindings(report, FINDINGS_SHOWN);
           if (findings) stdout(findings);
@@ -213,7 +215,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           maxDropped,
         });
         if (report.errors > 0) {
-          if (opts.json) stdout(JSON.stringify({ validation: report, sync: null }, null, 2));
+          if (opts.json) stdout(runnerSafeJson({ validation: report, sync: null }));
           else
             stdout(`${formatFindings(report, FINDINGS_SHOWN)}\n${formatValidationSummary(report)}`);
           stderr(`error: the dataset has ${report.errors} error(s): nothing was synced`);
@@ -243,7 +245,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
             fingerprint: result.fingerprint,
           });
         }
-        if (opts.json) stdout(JSON.stringify({ validation: report, sync: result }, null, 2));
+        if (opts.json) stdout(runnerSafeJson({ validation: report, sync: result }));
         else stdout(formatSyncTable(result));
         return 0;
       })();

@@ -23,7 +23,14 @@ import { describeToOutcome, stopTrainingJob } from '../training/sagemaker.js';
 import { formatOutcome } from '../training/status.js';
 import type { Config, RunContext } from '../types.js';
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { consoleIO, consoleLog, processSinks, type ConsoleSinks } from './console-log.js';
+import { lineBatch, runnerSafeJson } from '../untrusted.js';
+import {
+  consoleIO,
+  consoleLog,
+  processSinks,
+  processStdout,
+  type ConsoleSinks,
+} from './console-log.js';
 import { registerDatasetCommands } from './dataset-commands.js';
 import { runContextFromGit } from './git-context.js';
 
@@ -228,7 +235,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   // Kept here, not in process.exitCode, so an in-process caller (tests) is not made to fail.
   let exitCode = 0;
   const sinks = deps.sinks ?? processSinks;
-  const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(`${t}\n`));
+  const stdout = deps.stdout ?? processStdout;
   const log = consoleLog(sinks);
   const makeClients =
     deps.clients ??
@@ -253,6 +260,11 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       'Validate a YOLO dataset, snapshot it to S3, train on SageMaker (or locally), gate on mAP and report.',
     )
     .showHelpAfterError()
+    // Commander's help and usage errors echo argv: they go through the same fenced writers.
+    .configureOutput({
+      writeOut: (text) => stdout(text.replace(/\n$/, '')),
+      writeErr: (text) => sinks.err(text.replace(/\n$/, '')),
+    })
     .exitOverride();
 
   const guarded =
@@ -308,7 +320,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         };
         const stop = backend.stop
           ? backend.stop(running)
-          : stopTrainingJob(clients.sagemaker, running, log).then((r) => sinks.err(r.message));
+          : stopTrainingJob(clients.sagemaker, running, log); // it says what it did
         void stop
           .catch((error: unknown) => sinks.err(`error: ${errorMessage(error)}`))
           .finally(() => exit(INTERRUPTED));
@@ -323,11 +335,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       if (result.failure) sinks.err(`\n${result.failure}`);
       if (opts.json)
         stdout(
-          JSON.stringify(
-            { passed: result.passed ?? null, outputs, gate: result.gate ?? null },
-            null,
-            2,
-          ),
+          runnerSafeJson({ passed: result.passed ?? null, outputs, gate: result.gate ?? null }),
         );
       return result.passed === false ? 1 : 0;
     }),
@@ -359,7 +367,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
           await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
           region,
         );
-        if (opts.json) stdout(JSON.stringify(outcome, null, 2));
+        if (opts.json) stdout(runnerSafeJson(outcome));
         else sinks.out(formatOutcome(outcome));
         return outcome.status === 'Failed' ? 1 : 0;
       }),
@@ -374,8 +382,8 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   ).action(
     guarded(async (job: string, opts: RegionOptions) => {
       const { sagemaker } = makeClients({ region: regionOf(opts) });
+      // stopTrainingJob logs its one line (info or warning); printing result.message again doubled it.
       const result = await stopTrainingJob(sagemaker, job, log);
-      sinks.out(result.message);
       return result.action === 'failed' || result.action === 'not-found' ? 1 : 0;
     }),
   );
@@ -385,11 +393,13 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   ).action(
     guarded(async (job: string, opts: RegionOptions) => {
       const { logs } = makeClients({ region: regionOf(opts) });
+      // One block for the whole log: one fence when any line needs it, not three lines per line.
+      const batch = lineBatch(stdout);
       const tailer = new TrainingLogTailer(logs, job, {
-        write: (line) => stdout(line),
+        write: batch.add,
         maxPagesPerStream: 1000,
       });
-      const lines = await tailer.poll();
+      const lines = await tailer.poll().finally(batch.flush);
       if (lines === 0)
         sinks.err(`no log lines for ${job} yet (streams appear once the container starts)`);
       return 0;
@@ -462,11 +472,12 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
 
       if (opts.json) {
         stdout(
-          JSON.stringify(
-            { passed: gate.passed, gate, metrics, ...(posted ? { comment: posted } : {}) },
-            null,
-            2,
-          ),
+          runnerSafeJson({
+            passed: gate.passed,
+            gate,
+            metrics,
+            ...(posted ? { comment: posted } : {}),
+          }),
         );
       } else if (posted && !commentFailed) sinks.out(gate.message);
       else sinks.out(`${comment}\n\n${gate.message}`);

@@ -1,4 +1,5 @@
-// Progress lines for long uploads: files and bytes, rate and ETA, throttled for the log.
+// Progress lines for long uploads: files and bytes, rate and ETA (requests and bytes), throttled
+// for the log.
 import { formatBytes, formatDuration } from '../format.js';
 
 export interface SyncProgress {
@@ -9,12 +10,31 @@ export interface SyncProgress {
   seconds: number;
 }
 
+/**
+ * `uploaded 535/1500 files, 41.0 MB of 42.3 MB (35%), 3.1 MB/s, ETA 1m 12s`. Each file costs a
+ * request (latency, retries) as well as its bytes: the ETA is the larger of the files-left and
+ * bytes-left estimates, and the percentage the smaller share done, so a run whose big images went
+ * first does not claim "97%, ETA 5 s" with a thousand label files still to send.
+ */
 export function formatProgress(p: SyncProgress): string {
-  const rate = p.seconds > 0 ? p.bytes / p.seconds : 0;
-  const left = p.totalBytes - p.bytes;
-  const eta = rate > 0 ? formatDuration(left / rate) : '?';
-  const pct = p.totalBytes > 0 ? Math.floor((100 * p.bytes) / p.totalBytes) : 100;
-  return `uploaded ${p.files}/${p.totalFiles} files, ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)} (${pct}%), ${formatBytes(rate)}/s, ETA ${eta}`;
+  const byteRate = p.seconds > 0 ? p.bytes / p.seconds : 0;
+  const fileRate = p.seconds > 0 ? p.files / p.seconds : 0;
+  const estimates = [
+    byteRate > 0 ? (p.totalBytes - p.bytes) / byteRate : undefined,
+    fileRate > 0 ? (p.totalFiles - p.files) / fileRate : undefined,
+  ].filter((s): s is number => s !== undefined);
+  const done = p.files >= p.totalFiles && p.bytes >= p.totalBytes;
+  const eta = done
+    ? formatDuration(0)
+    : estimates.length
+      ? formatDuration(estimates.reduce((a, b) => Math.max(a, b)))
+      : '?';
+  const share = Math.min(
+    p.totalFiles > 0 ? p.files / p.totalFiles : 1,
+    p.totalBytes > 0 ? p.bytes / p.totalBytes : 1,
+  );
+  const pct = Math.floor(100 * share);
+  return `uploaded ${p.files}/${p.totalFiles} files, ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)} (${pct}%), ${formatBytes(byteRate)}/s, ETA ${eta}`;
 }
 
 /** Logs at most once per interval, and always the final update. */

@@ -59,6 +59,12 @@ export interface SyncOptions extends Pick<RetryOptions, 'sleep' | 'random' | 'on
   splitOf?: ReadonlyMap<string, string>;
   /** Per-class counts written beside the snapshot for later diffs. */
   stats?: DatasetStats;
+  /**
+   * Blobs at least this big get a HEAD just before their PUT (default 256 KiB): another sync of
+   * overlapping content may have stored them since our LIST. Below it the HEAD would cost as much
+   * as the PUT it saves (one request each; the PUT is idempotent: same key, same bytes).
+   */
+  headBeforePutBytes?: number;
 }
 
 export interface SplitSyncRow {
@@ -111,6 +117,38 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
+ * The error of one S3 request after its retries, naming the operation and the key (the SDK's own
+ * message is often just "socket hang up"). The name, code and $metadata are kept, so callers still
+ * tell a 404 or a 403 apart.
+ */
+export function s3RequestError(operation: string, uri: string, error: unknown): Error {
+  const e = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number; attempts?: number; totalRetryDelay?: number };
+  };
+  if (e?.name === 'AbortError') return error as Error;
+  const attempts = e?.$metadata?.attempts;
+  const tries = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
+  const what = [e?.name, e?.message].filter((v) => v && v !== 'Error').join(': ') || String(error);
+  return Object.assign(new Error(`${operation} ${uri} failed${tries}: ${what}`, { cause: error }), {
+    ...(e?.name ? { name: e.name } : {}),
+    ...(e?.code ? { code: e.code } : {}),
+    ...(e?.$metadata ? { $metadata: e.$metadata } : {}),
+  });
+}
+
+/** Runs one S3 request; a failure (after the client's retries) names the operation and key. */
+async function request<T>(operation: string, uri: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw s3RequestError(operation, uri, error);
+  }
+}
+
+/**
  * Whether a blob upload is worth another attempt: anything but client errors (4xx except 408 and
  * 429), aborts, a file that changed under us and local file errors, which do not get better by
  * waiting.
@@ -118,6 +156,8 @@ function statusOf(error: unknown): number | undefined {
 export function isRetryableUploadError(error: unknown): boolean {
   const e = error as { name?: string; code?: string } | undefined;
   if (e?.name === 'AbortError' || e?.name === 'ContentChangedError') return false;
+  // A multipart upload whose Complete was applied but whose answer was lost: start the blob over.
+  if (e?.name === 'NoSuchUpload') return true;
   if (e?.code === 'ENOENT' || e?.code === 'EACCES' || e?.code === 'EISDIR') return false;
   const status = statusOf(error);
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
@@ -142,7 +182,7 @@ export async function objectExists(
         `HeadObject ${s3Uri(bucket, key)} was denied (403): the credentials need s3:GetObject on the prefix and s3:ListBucket on the bucket (without ListBucket, S3 answers 403 for missing keys)`,
       );
     }
-    throw error;
+    throw s3RequestError('HeadObject', s3Uri(bucket, key), error);
   }
 }
 
@@ -168,7 +208,7 @@ async function listBlobs(
           `bucket '${bucket}' does not exist (or is not reachable with these credentials)`,
         );
       }
-      throw error;
+      throw s3RequestError('ListObjectsV2', s3Uri(bucket, prefix), error);
     }
     for (const o of page.Contents ?? []) {
       if (o.Key) blobs.set(o.Key.slice(prefix.length), o.Size ?? -1);
@@ -216,15 +256,17 @@ interface BlobPut {
 async function putSmall({ s3, bucket, key, abs, rel, expected, signal }: BlobPut): Promise<void> {
   const data = await fs.readFile(abs);
   if (data.length !== expected.size || sha256Hex(data) !== expected.sha256) throw changedError(rel);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: data,
-      ContentLength: data.length,
-      ContentType: 'application/octet-stream',
-    }),
-    { abortSignal: signal },
+  await request('PutObject', s3Uri(bucket, key), () =>
+    s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: data,
+        ContentLength: data.length,
+        ContentType: 'application/octet-stream',
+      }),
+      { abortSignal: signal },
+    ),
   );
 }
 
@@ -356,7 +398,8 @@ async function putLarge(
       abortController: controller,
     }).done();
   } catch (error) {
-    throw sourceError !== undefined ? readError(rel, sourceError) : error;
+    if (sourceError !== undefined) throw readError(rel, sourceError);
+    throw s3RequestError('multipart upload of', s3Uri(bucket, uploadKey), error);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     // Every path: no open file, whether the upload finished, failed or will be retried.
@@ -365,7 +408,9 @@ async function putLarge(
   }
   try {
     if (!verified) throw changedError(rel); // the upload completed without the stream's end
-    await copyBlob(s3, bucket, uploadKey, key, expected.size, copyPartSize, signal);
+    await request(`CopyObject from ${uploadKey} to`, s3Uri(bucket, key), () =>
+      copyBlob(s3, bucket, uploadKey, key, expected.size, copyPartSize, signal),
+    );
   } finally {
     await removeUpload();
   }
@@ -430,6 +475,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
   const threshold = options.multipartThreshold ?? 16 * 1024 * 1024;
   const partSize = options.partSize ?? 8 * 1024 * 1024;
   const copyPartSize = options.copyPartSize ?? 5 * 1024 * 1024 * 1024;
+  const headBeforePut = options.headBeforePutBytes ?? 256 * 1024;
   const counter = countRequests(s3);
   const finish = (alreadyComplete: boolean, uploaded: Set<string>): SyncResult => {
     const perSplit = splitRows(snapshot, uploaded, options.splitOf);
@@ -459,6 +505,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
       missing.set(file.sha256, { rel, file });
     }
     const work = [...missing.values()];
+    const storedMeanwhile = new Set<string>();
     const progress: SyncProgress = {
       files: 0,
       totalFiles: work.length,
@@ -480,22 +527,27 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
           expected: file,
           signal,
         };
-        await withRetry(
-          () =>
-            file.size >= threshold
-              ? putLarge(blob, { uploadKey: keys.upload(randomUUID()), partSize, copyPartSize })
-              : putSmall(blob),
-          {
-            attempts: (options.retries ?? 4) + 1,
-            baseMs: 250,
-            capMs: 10_000,
-            isRetryable: isRetryableUploadError,
-            sleep: options.sleep,
-            random: options.random,
-            signal,
-            onRetry: options.onRetry,
-          },
-        );
+        // Stored by a concurrent sync since our LIST: its content key holds exactly these bytes.
+        if (file.size >= headBeforePut && (await objectExists(s3, bucket, blob.key, signal))) {
+          storedMeanwhile.add(rel);
+        } else {
+          await withRetry(
+            () =>
+              file.size >= threshold
+                ? putLarge(blob, { uploadKey: keys.upload(randomUUID()), partSize, copyPartSize })
+                : putSmall(blob),
+            {
+              attempts: (options.retries ?? 4) + 1,
+              baseMs: 250,
+              capMs: 10_000,
+              isRetryable: isRetryableUploadError,
+              sleep: options.sleep,
+              random: options.random,
+              signal,
+              onRetry: options.onRetry,
+            },
+          );
+        }
         progress.files++;
         progress.bytes += file.size;
         progress.seconds = (performance.now() - started) / 1000;
@@ -505,11 +557,11 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
     );
 
     const put = (key: string, body: string, contentType: string) =>
-      s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
-        {
-          abortSignal: signal,
-        },
+      request('PutObject', s3Uri(bucket, key), () =>
+        s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+          { abortSignal: signal },
+        ),
       );
     await put(
       keys.manifest(fp),
@@ -519,7 +571,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
     if (options.stats) await put(keys.stats(fp), canonicalJson(options.stats), 'application/json');
     signal?.throwIfAborted();
     await put(keys.snapshot(fp), snapshot.json, 'application/json');
-    return finish(false, new Set(work.map((w) => w.rel)));
+    return finish(false, new Set(work.map((w) => w.rel).filter((r) => !storedMeanwhile.has(r))));
   } finally {
     counter.remove();
   }

@@ -51,13 +51,17 @@ import {
   type Runtime,
 } from './local-builders.js';
 import { metricDefinitionsFromFile } from './request.js';
+import { lineBatch } from '../untrusted.js';
 
 /** The part of @actions/core (or a console adapter) the backend writes to. */
 export interface LocalLog {
   info(message: string): void;
   warning(message: string): void;
-  /** Text the job printed: written so the runner cannot read it as a command (default: info). */
-  untrusted?(line: string): void;
+  /**
+   * A block of lines the job printed (one poll's worth). Every sink fences text that could be a
+   * workflow command (src/untrusted.ts); this one exists so the job's log can be told apart.
+   */
+  untrusted?(block: string): void;
 }
 
 export interface LocalBackendDeps {
@@ -132,7 +136,12 @@ async function listDir(dir: string): Promise<string[]> {
 }
 
 /** Streams new lines of a growing file to `onLine`; `\r`-redrawn progress shows its last state. */
-function tailFile(file: string, offset: number, onLine: (line: string) => void) {
+function tailFile(
+  file: string,
+  offset: number,
+  onLine: (line: string) => void,
+  onPollEnd: () => void = () => {},
+) {
   let pos = offset;
   let partial = '';
   const decoder = new StringDecoder('utf8');
@@ -144,6 +153,13 @@ function tailFile(file: string, offset: number, onLine: (line: string) => void) 
     if (line !== undefined) onLine(line);
   };
   async function poll(): Promise<void> {
+    try {
+      await readNew();
+    } finally {
+      onPollEnd();
+    }
+  }
+  async function readNew(): Promise<void> {
     const fh = await fs.open(file, 'r').catch(() => undefined);
     if (!fh) return;
     try {
@@ -162,10 +178,11 @@ function tailFile(file: string, offset: number, onLine: (line: string) => void) 
     }
   }
   async function flush(): Promise<void> {
-    await poll();
+    await readNew();
     const rest = partial + decoder.end();
     partial = '';
     if (rest) emit(rest);
+    onPollEnd();
   }
   return { poll, flush };
 }
@@ -752,9 +769,9 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       const dir = jobDir(jobName);
       let record = await requireRecord(jobName);
       if (!isActive(record.status)) return outcomeFromRecord(record, dir, now());
-      const tail = tailFile(path.join(dir, LOG), record.logOffset, (line) =>
-        log.untrusted ? log.untrusted(line) : log.info(line),
-      );
+      // Each poll's lines go out as one block (one fence when any of them needs it).
+      const batch = lineBatch((block) => (log.untrusted ? log.untrusted(block) : log.info(block)));
+      const tail = tailFile(path.join(dir, LOG), record.logOffset, batch.add, batch.flush);
       const waitStart = now();
       let killed = false;
       for (;;) {

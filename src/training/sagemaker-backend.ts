@@ -5,6 +5,7 @@ import { DescribeTrainingJobCommand, type SageMakerClient } from '@aws-sdk/clien
 import { hyperparametersToStrings } from '../hyperparameters.js';
 import type { TrainingBackend } from '../pipeline.js';
 import type { Sleep } from '../retry.js';
+import { lineBatch } from '../untrusted.js';
 import { TrainingLogTailer } from './logs.js';
 import { buildTrainingJobRequest, metricDefinitionsFromFile } from './request.js';
 import { describeToOutcome, pollTrainingJob, startOrAttach, type Log } from './sagemaker.js';
@@ -45,10 +46,10 @@ export function createSageMakerBackend(deps: SageMakerBackendDeps): TrainingBack
       };
     },
     async wait(jobName) {
+      // Each poll's lines go out as one block (one fence when any of them needs it).
+      const batch = lineBatch((block) => (log.untrusted ? log.untrusted(block) : log.info(block)));
       const tailer = deps.logs
-        ? new TrainingLogTailer(deps.logs, jobName, {
-            write: (line) => (log.untrusted ? log.untrusted(line) : log.info(line)),
-          })
+        ? new TrainingLogTailer(deps.logs, jobName, { write: batch.add })
         : undefined;
       return pollTrainingJob(sagemaker, jobName, {
         log,
@@ -56,7 +57,17 @@ export function createSageMakerBackend(deps: SageMakerBackendDeps): TrainingBack
         timeoutMs: deps.timeoutMs,
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
         ...(deps.now ? { now: deps.now } : {}),
-        ...(tailer ? { onPoll: () => tailer.poll() } : {}),
+        ...(tailer
+          ? {
+              onPoll: async () => {
+                try {
+                  return await tailer.poll();
+                } finally {
+                  batch.flush();
+                }
+              },
+            }
+          : {}),
       });
     },
     async describe(jobName) {

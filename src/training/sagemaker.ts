@@ -34,8 +34,11 @@ export interface Log {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
-  /** Text the job printed: written so the runner cannot read it as a command (default: info). */
-  untrusted?(line: string): void;
+  /**
+   * A block of lines the job printed (one poll's worth). Every sink fences text that could be a
+   * workflow command (src/untrusted.ts); this one exists so the job's log can be told apart.
+   */
+  untrusted?(block: string): void;
 }
 
 /** Retry knobs for single API calls; the sleep/random come from the caller for tests. */

@@ -53,6 +53,10 @@ def test_types_every_kind_from_strings():
         ("optimizer", "sgd", "must be one of auto, SGD, Adam"),
         ("model", "../../etc/passwd", "must match"),
         ("model", "yolov8m.onnx", "must match"),
+        ("batch", "0", "must be an integer from 1, -1 (AutoBatch) or a fraction"),
+        ("batch", "-2", "must be an integer from 1, -1 (AutoBatch) or a fraction"),
+        ("batch", "16.5", "must be an integer from 1, -1 (AutoBatch) or a fraction"),
+        ("batch", "4097", "must be an integer from 1, -1 (AutoBatch) or a fraction"),
     ],
 )
 def test_rejects_a_bad_value_naming_key_value_and_rule(key, value, rule):
@@ -60,6 +64,15 @@ def test_rejects_a_bad_value_naming_key_value_and_rule(key, value, rule):
         parse_hyperparameters({key: value}, SCHEMA)
     assert f'hyperparameter {key}="{value}"' in str(e.value)
     assert rule in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "typed"), [("16", 16), ("16.0", 16), ("-1", -1), ("0.7", 0.7)]
+)
+def test_batch_is_a_size_autobatch_or_a_gpu_memory_share(value, typed):
+    # ultralytics: batch >= 1 is the size (an int, for the DataLoader), any batch < 1 AutoBatch.
+    result = parse_hyperparameters({"batch": value}, SCHEMA)["batch"]
+    assert result == typed and type(result) is type(typed)
 
 
 def test_rejects_unknown_keys_and_lists_the_allowed_ones():

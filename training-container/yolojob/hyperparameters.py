@@ -16,7 +16,7 @@ from typing import Any
 from .errors import HyperparameterError
 from .paths import SCHEMA_FILE
 
-KNOWN_TYPES = {"int", "float", "bool", "enum", "string"}
+KNOWN_TYPES = {"int", "float", "bool", "enum", "string", "batch"}
 
 
 def load_schema(path: Path = SCHEMA_FILE) -> dict[str, dict[str, Any]]:
@@ -66,6 +66,20 @@ def convert(name: str, value: object, spec: dict[str, Any]) -> Any:
         if step and number % step:
             raise HyperparameterError(f"{where}: must be a multiple of {step}")
         return number
+    if kind == "batch":
+        # ultralytics: batch >= 1 is the size, any batch < 1 AutoBatch (a fraction 0 < b < 1 as
+        # that share of GPU memory). The action refuses 0 and other negatives as mistakes.
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if number == -1 or 0 < number < 1:
+            return -1 if number == -1 else number
+        if number.is_integer() and 1 <= number <= spec.get("max", math.inf):
+            return int(number)
+        raise HyperparameterError(
+            f"{where}: must be an integer from 1, -1 (AutoBatch) or a fraction 0 < b < 1"
+        )
     if kind == "float":
         try:
             number = float(text)
