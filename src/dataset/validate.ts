@@ -254,6 +254,9 @@ async function imagesOfSource(
     return none;
   }
   const stat = await fs.stat(abs).catch(() => undefined);
+  // ultralytics checks only val before training and never reads test while training: a missing
+  // test split is reported once, below, as a split without images.
+  if (!stat && split === 'test') return none;
   if (!stat) {
     out.error(
       yamlPath,
@@ -652,6 +655,16 @@ export async function inspectDataset(
       const found = await imagesOfSource(source, split, root, yamlPath, walk, out);
       for (const image of found.images) images.push(image);
       for (const m of found.missing) missing.push(m);
+    }
+    if (images.length + missing.length === 0 && split === 'test') {
+      out.add(
+        'keep',
+        'test-split-without-images',
+        yamlPath,
+        `test has no images (${sources.map((s) => `'${s.value}'`).join(', ')}): ultralytics trains without it (it checks only val), and the job reports val metrics`,
+        { line: sources[0]?.line },
+      );
+      continue;
     }
     if (images.length + missing.length === 0) {
       out.error(

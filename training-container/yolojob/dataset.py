@@ -272,13 +272,18 @@ def _without_parent_fallback(data: dict[str, Any], root: Path) -> dict[str, str]
 
 def _drop_missing_test_split(data: dict[str, Any], name: str) -> None:
     """ultralytics checks only `val` before training and never reads `test` while training, so a
-    `test` that is not there (Roboflow writes `test: ../test/images` into every export) is left
+    `test` that is not there or empty (Roboflow writes `test: ../test/images` into every export) is left
     out with a warning instead of failing the job; the metrics then come from val."""
+    from ultralytics.data.utils import IMG_FORMATS
+
     root = Path(data["path"])
     entries = _entries(data.get("test"))
-    if entries and not all((root / e).exists() for e in entries):
+    if entries and (
+        not all((root / e).exists() for e in entries)
+        or sum(_count_images(root / e, frozenset(IMG_FORMATS)) for e in entries) == 0
+    ):
         print(
-            f"warning: data yaml {name}: test split {', '.join(entries)} not found under {root}; "
+            f"warning: data yaml {name}: test split {', '.join(entries)} has no images under {root}; "
             "training without it (ultralytics only needs train and val), metrics come from val",
             flush=True,
         )

@@ -304,6 +304,14 @@ def yaml_cases(c: Corpus) -> None:
         },
     )
     c.case(
+        "roboflow export without a test folder (its yaml still names one)",
+        {
+            "data.yaml": f"train: ../train/images\nval: ../valid/images\ntest: ../test/images\n{NAMES2}",
+            **tree("train"),
+            **tree("valid"),
+        },
+    )
+    c.case(
         "roboflow ../ with nc",
         {
             "data.yaml": f"train: ../train/images\nval: ../valid/images\nnc: 2\n{NAMES2}",
