@@ -23,21 +23,27 @@ def canonical(name: str) -> str:
 
 
 def closure(site: str, roots: list[str]) -> list[metadata.Distribution]:
+    """The roots and what they require, with the extras each requirement asks for (torch pulls
+    its CUDA libraries through extras of cuda-toolkit)."""
     found = {canonical(d.metadata["Name"]): d for d in metadata.distributions(path=[site])}
-    todo, seen = [canonical(r) for r in roots], {}
+    todo = [(canonical(r), frozenset()) for r in roots]
+    seen: dict[str, set[str]] = {}
     while todo:
-        name = todo.pop()
-        if name in seen:
+        name, extras = todo.pop()
+        if name in seen and extras <= seen[name]:
             continue
         if name not in found:
             raise SystemExit(f"copy_dists: {name} is not installed in {site}")
-        dist = seen[name] = found[name]
-        for text in dist.requires or []:
+        wanted = seen.setdefault(name, set())
+        wanted.update(extras)
+        for text in found[name].requires or []:
             req = Requirement(text)
             # This interpreter's markers: the image runs the same Python minor version on Linux.
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(canonical(req.name))
-    return list(seen.values())
+            if req.marker is None or any(
+                req.marker.evaluate({"extra": e}) for e in ("", *sorted(wanted))
+            ):
+                todo.append((canonical(req.name), frozenset(req.extras)))
+    return [found[name] for name in seen]
 
 
 def copy(site: str, dest: str, dists: list[metadata.Distribution]) -> int:
