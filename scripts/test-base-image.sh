@@ -17,8 +17,9 @@
 # pushing a training image built on it only mounts them: otherwise every fresh push would gzip
 # 5.5 GB again at docker's default level (more than 7 minutes on a busy 2-core machine).
 #
-# The tag carries a hash of this script: a changed recipe makes a new image, an unchanged one is
-# reused from the engine's image store (scripts/test-engine.sh keeps it between runs).
+# The tag names the recipe (suite, torch and torchvision versions, RECIPE: bump it when the steps
+# change): an unchanged recipe is reused from the engine's image store (scripts/test-engine.sh
+# keeps it between runs), a changed one makes a new image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,8 @@ TORCHVISION=torchvision==0.29.1
 SUITE=bookworm
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 NAME=sagemaker-yolo-test/base
-TAG="$SUITE-$(cat "$0" scripts/copy_dists.py | sha256sum | cut -c1-12)"
+RECIPE=1
+TAG="$SUITE-torch${TORCH#*==}-vision${TORCHVISION#*==}-r$RECIPE"
 SITE=/usr/local/lib/python3.11/dist-packages # where Debian's python looks for local packages
 
 engine=$(scripts/test-engine.sh start)
@@ -89,33 +91,34 @@ took
 
 echo "== layers (gzip -1, side by side)" >&2
 # Layer 1: everything but the packages; layer 2: the packages. Each: uncompressed digest (the
-# image's diff_id), compressed digest and size (the manifest's blob).
+# image's diff_id) and compressed digest (the manifest's blob), both hashed while streaming.
 layer() { # <name> <tar args...>
   local name=$1
   shift
   tar -C "$root" --numeric-owner --sort=name -c "$@" |
     tee >(sha256sum | cut -d' ' -f1 >"$work/$name.diffid") |
-    gzip -1 -n >"$work/$name.tar.gz"
+    gzip -1 -n |
+    tee >(sha256sum | cut -d' ' -f1 >"$work/$name.tar.gz.sha256") >"$work/$name.tar.gz"
 }
 layer system --exclude="./${SITE#/}/*" . &
 system_pid=$!
 layer packages "./${SITE#/}" &
 packages_pid=$!
 wait "$system_pid" "$packages_pid"
-sleep 1 # the tee'd sha256sum writes its file after tar ends
+sleep 2 # the tee'd sha256sums write their files after the pipes end
 took
 
 api="http://$registry/v2/$NAME"
 upload_blob() { # <file>: monolithic upload unless the registry has it
   local digest location
-  digest="sha256:$(sha256sum "$1" | cut -d' ' -f1)"
+  if [ -s "$1.sha256" ]; then digest="sha256:$(cat "$1.sha256")"; else digest="sha256:$(sha256sum "$1" | cut -d' ' -f1)"; fi
   if ! curl -fsS -u "$auth" -I "$api/blobs/$digest" >/dev/null 2>&1; then
     location=$(curl -fsS -u "$auth" -X POST -D - -o /dev/null "$api/blobs/uploads/" |
       tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
     case "$location" in http*) ;; *) location="http://$registry$location" ;; esac
     case "$location" in *\?*) location="$location&digest=$digest" ;; *) location="$location?digest=$digest" ;; esac
-    curl -fsS -u "$auth" -X PUT -H 'Content-Type: application/octet-stream' \
-      --data-binary "@$1" "$location" >/dev/null
+    # -T streams the file (--data-binary would read gigabytes into memory first).
+    curl -fsS -u "$auth" -T "$1" -H 'Content-Type: application/octet-stream' "$location" >/dev/null
   fi
   echo "$digest $(stat -c %s "$1")"
 }

@@ -50,8 +50,16 @@ export async function startEngine(): Promise<Engine> {
   };
 }
 
-/** The local base image (made once, then reused from the engine's store): its tag. */
-export async function testBaseImage(): Promise<string> {
+/**
+ * The local base image (made once, then reused from the engine's store): its tag.
+ * SAGEMAKER_YOLO_TEST_BASE names an image already in the engine to use instead.
+ */
+export async function testBaseImage(engine: Engine): Promise<string> {
+  const given = process.env.SAGEMAKER_YOLO_TEST_BASE?.trim();
+  if (given) {
+    await docker(engine, ['image', 'inspect', given]); // fails the run when it is not there
+    return given;
+  }
   const { stdout } = await run(path.join(ROOT, 'scripts', 'test-base-image.sh'), [], {
     maxBuffer: 1 << 26,
     timeout: 1_800_000,

@@ -114,7 +114,7 @@ beforeAll(async () => {
   Object.assign(process.env, engine.env);
   work = await mkdtemp(path.join(os.tmpdir(), 'image-engine-'));
   process.env.DOCKER_CONFIG = path.join(work, 'docker-config');
-  base = await testBaseImage();
+  base = await testBaseImage(engine);
   moto = await startMoto();
   // A copy of the build context, so the train.py change below leaves the checkout alone.
   context = path.join(work, 'training-container');
