@@ -31,7 +31,7 @@ const jobDir = path.join(demoDir, 'runner', 'sagemaker-yolo-local', 'demo-floorp
 /** Which way the local backend ran the job, from its record (job.json). */
 async function howItRan(dir: string): Promise<string> {
   const record = await readFile(path.join(dir, 'job.json'), 'utf8')
-    .then((text) => JSON.parse(text) as { runtime?: string; image?: string })
+    .then((text) => JSON.parse(text) as { runtime?: string })
     .catch(() => undefined);
   if (record?.runtime === 'docker') return 'Trained in the training image (docker, no network).';
   if (record?.runtime === 'python') {
