@@ -1,10 +1,14 @@
 // The whole pipeline on this machine with no AWS account: a generated floor-plan sample, an
 // embedded AWS emulator (moto on 127.0.0.1), and the real CLI (dist/cli.js) with the local
 // training backend. Knobs (environment): DEMO_DIR, DEMO_IMAGES, DEMO_IMGSZ, DEMO_EPOCHS,
-// DEMO_MAP50_THRESHOLD.
+// DEMO_MAP50_THRESHOLD; DEMO_DOCKER=1 trains in the training image when a Docker daemon answers
+// (built first: the CUDA PyTorch base is gigabytes; DEMO_BASE_IMAGE names another base, and the
+// weights it bakes must be in training-container/weights/ when the build has no network).
+// At the end it says which way the job ran.
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createS3Client } from '../src/aws.js';
 import { startMoto } from '../src/local/emulator.js';
@@ -20,6 +24,23 @@ const epochs = process.env.DEMO_EPOCHS ?? '3';
 // A few CPU epochs from scratch reach only a low mAP: the demo's default gate reflects that.
 const map50Threshold = process.env.DEMO_MAP50_THRESHOLD ?? '0.0';
 const bucket = 'demo-training';
+const useDocker = process.env.DEMO_DOCKER === '1';
+const baseImage = process.env.DEMO_BASE_IMAGE;
+const jobDir = path.join(demoDir, 'runner', 'sagemaker-yolo-local', 'demo-floorplans');
+
+/** Which way the local backend ran the job, from its record (job.json). */
+async function howItRan(dir: string): Promise<string> {
+  const record = await readFile(path.join(dir, 'job.json'), 'utf8')
+    .then((text) => JSON.parse(text) as { runtime?: string })
+    .catch(() => undefined);
+  if (record?.runtime === 'docker') return 'Trained in the training image (docker, no network).';
+  if (record?.runtime === 'python') {
+    return useDocker
+      ? 'Trained with training-container/train.py in .venv: no Docker daemon answered.'
+      : 'Trained with training-container/train.py in .venv (DEMO_DOCKER=1: in the training image).';
+  }
+  return 'The training job did not start.';
+}
 
 function run(
   command: string,
@@ -60,9 +81,10 @@ async function main(): Promise<number> {
       ...moto.env,
       YOLO_OFFLINE: 'true',
       RUNNER_TEMP: path.join(demoDir, 'runner'),
-      // The demo always trains in .venv: with a Docker daemon, the local backend would first build
-      // the CUDA training image (gigabytes, minutes). A socket that does not exist turns that off.
-      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+      // By default the demo trains in .venv: with a Docker daemon, the local backend would first
+      // build the CUDA training image (gigabytes, minutes). A socket that does not exist turns
+      // that off; DEMO_DOCKER=1 keeps the caller's daemon.
+      ...(useDocker ? {} : { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }),
     };
     await createS3Client({ region: 'us-east-1', env }).send(
       new CreateBucketCommand({ Bucket: bucket }),
@@ -97,15 +119,15 @@ async function main(): Promise<number> {
         'demo-floorplans',
         '--comment-file',
         comment,
+        ...(baseImage ? ['--build-args', `BASE_IMAGE=${baseImage}`] : []),
       ],
       env,
     );
-    console.log(`\n== Done (exit ${code}). Everything is under ${demoDir}:`);
+    console.log(`\n== Done (exit ${code}). ${await howItRan(jobDir)}`);
+    console.log(`   Everything is under ${demoDir}:`);
     console.log(`   dataset         ${dataset}`);
     console.log(`   PR comment      ${comment}`);
-    console.log(
-      `   job (/opt/ml)   ${path.join(demoDir, 'runner', 'sagemaker-yolo-local', 'demo-floorplans')}`,
-    );
+    console.log(`   job (/opt/ml)   ${jobDir}`);
     return code;
   } finally {
     await moto.stop();

@@ -5,13 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python_bin=${PYTHON:-python3.11}
 command -v "$python_bin" >/dev/null || python_bin=python3
-stamp=.venv/.requirements.sha256
 want=$(cat requirements-dev.txt training-container/requirements.txt | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  exit 0
-fi
+# One stamp per requirement set, so checkouts that share one .venv (worktrees) do not undo each
+# other; installs are additive.
+stamp=.venv/.requirements-$want
+[ -f "$stamp" ] && exit 0
 echo "Setting up .venv (Python packages for tests, demo and local training)..."
-"$python_bin" -m venv .venv
+[ -x .venv/bin/python ] || "$python_bin" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 \
   | { grep -v "^WARNING: Location 'file:" || true; }
-echo "$want" >"$stamp"
+touch "$stamp"

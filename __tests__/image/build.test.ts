@@ -392,6 +392,7 @@ describe('build and push with the authorization token', () => {
     expect((await calls()).map((c) => c.argv)).toEqual([
       ['buildx', 'version'],
       ['login', '--username', 'AWS', '--password-stdin', REGISTRY],
+      ['network', 'inspect', '--format', '{{.Name}}', 'bridge'],
       [
         'build',
         '--platform',
@@ -407,6 +408,22 @@ describe('build and push with the authorization token', () => {
       ['push', `${URI}:${tag}`],
       ['push', `${URI}:${SHA}`],
       ['logout', REGISTRY],
+    ]);
+  });
+});
+
+describe('a daemon without the default bridge network (dockerd --bridge=none)', () => {
+  it("runs the classic build's RUN steps on the host network", async () => {
+    process.env.DOCKER_STANDIN_FAIL = 'buildx version|network inspect';
+    const cfg = config();
+    await resolveTrainingImage(actionDeps(), cfg);
+    const build = (await calls()).find((c) => c.argv[0] === 'build');
+    expect(build?.argv.slice(0, 5)).toEqual([
+      'build',
+      '--platform',
+      'linux/amd64',
+      '--network',
+      'host',
     ]);
   });
 });

@@ -34,6 +34,7 @@ describe('scripts/demo.sh', () => {
       // Each stage ran for real.
       expect(output).toMatch(/== Dataset: validate/);
       expect(output).toMatch(/\[yolo-metrics\] epoch=1 /);
+      expect(output).toContain('Trained with training-container/train.py in .venv (DEMO_DOCKER=1');
       expect(output).toMatch(/✓ map50 .* >= 0 \(map50-threshold\)/);
       const comment = readFileSync(path.join(dir, 'comment.md'), 'utf8');
       expect(comment).toContain('<!-- sagemaker-yolo-action:default -->');

@@ -96,7 +96,7 @@ describe('S3 keys and channel paths', () => {
 });
 
 describe('docker run arguments', () => {
-  it('mounts the job dir as /opt/ml and runs `<image> train`', () => {
+  it('mounts the job dir as /opt/ml, gives no network and runs `<image> train`', () => {
     const args = buildDockerRunArgs({
       jobDir: '/tmp/jobs/j1',
       image: 'repo/img:tag',
@@ -105,11 +105,13 @@ describe('docker run arguments', () => {
       user: '1001:121',
       env: { CUDA_VISIBLE_DEVICES: '0' },
     });
-    expect(args.slice(0, 6)).toEqual([
+    expect(args.slice(0, 8)).toEqual([
       'run',
       '--rm',
       '--name',
       'sagemaker-yolo-j1',
+      '--network',
+      'none',
       '-v',
       '/tmp/jobs/j1:/opt/ml',
     ]);

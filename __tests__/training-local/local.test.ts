@@ -430,11 +430,13 @@ describe('docker runtime', () => {
       expect(outcome.status).toBe('Completed');
       const dir = b.jobDir('in-docker');
       const args: string[] = await readJson(argsFile);
-      expect(args.slice(0, 6)).toEqual([
+      expect(args.slice(0, 8)).toEqual([
         'run',
         '--rm',
         '--name',
         'sagemaker-yolo-in-docker',
+        '--network',
+        'none',
         '-v',
         `${dir}:/opt/ml`,
       ]);

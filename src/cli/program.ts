@@ -32,6 +32,14 @@ import {
   type ConsoleSinks,
 } from './console-log.js';
 import { registerDatasetCommands } from './dataset-commands.js';
+import {
+  addImageOptions,
+  checkRegistry,
+  imageJson,
+  ImageUsageError,
+  runImageStage,
+  withBaseImage,
+} from './image-command.js';
 import { runContextFromGit } from './git-context.js';
 
 export interface CliDeps {
@@ -145,7 +153,7 @@ export function normalizeOptions(raw: Record<string, unknown>): Record<string, u
 function readCliConfig(
   opts: Record<string, unknown>,
   deps: CliDeps,
-  purpose: 'train' | 'report' = 'train',
+  purpose: 'train' | 'report' | 'image' = 'train',
 ): Config {
   return readConfig(optionsInputReader(normalizeOptions(opts)), {
     context: deps.context ?? runContextFromGit(deps.cwd),
@@ -274,7 +282,10 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         // eslint-disable-next-line no-restricted-syntax -- commander passes a fixed handful of arguments
         exitCode = await fn(...args);
       } catch (error) {
-        const usage = error instanceof UsageError || error instanceof ConfigError;
+        const usage =
+          error instanceof UsageError ||
+          error instanceof ConfigError ||
+          error instanceof ImageUsageError;
         sinks.err(`error: ${errorMessage(error)}`);
         exitCode = usage ? 2 : 1;
       }
@@ -338,6 +349,38 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
           runnerSafeJson({ passed: result.passed ?? null, outputs, gate: result.gate ?? null }),
         );
       return result.passed === false ? 1 : 0;
+    }),
+  );
+
+  addImageOptions(
+    program
+      .command('image')
+      .description(
+        "build and push the training image only (the action's image stage): skipped when its content-hash tag exists",
+      ),
+  ).action(
+    guarded(async (opts: Record<string, unknown>) => {
+      const { baseImage, registry, region, json, ...inputs } = opts;
+      if (region !== undefined && inputs.awsRegion !== undefined && region !== inputs.awsRegion) {
+        throw new UsageError('--region and --aws-region disagree; give one of them');
+      }
+      const config = withBaseImage(
+        readCliConfig({ ...inputs, awsRegion: inputs.awsRegion ?? region }, deps, 'image'),
+        baseImage as string | undefined,
+      );
+      const target = checkRegistry(registry as string | undefined);
+      // With --json, stdout carries only the JSON: progress goes to stderr.
+      const imageLog = json ? consoleLog({ ...sinks, out: sinks.err }) : log;
+      const result = await runImageStage(config, target ? { registry: target } : {}, {
+        clients: makeClients(config),
+        log: imageLog,
+      });
+      if (json) stdout(JSON.stringify(imageJson(result), null, 2));
+      else
+        sinks.out(
+          `${result.built ? 'Built' : 'Found'} ${result.imageUri}${result.imageDigest ? ` (${result.imageDigest})` : ''}`,
+        );
+      return 0;
     }),
   );
 

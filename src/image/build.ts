@@ -14,6 +14,7 @@ import {
   CACHE_TAG,
   TRAINING_PLATFORM,
   buildxBuildArgs,
+  bridgeInspectArgs,
   buildxVersionArgs,
   classicBuildArgs,
   commitTagFor,
@@ -30,8 +31,10 @@ import {
   isTagImmutable,
   type ImageLog,
   type MaskSecret,
+  type RegistryLogin,
   type RepositoryInfo,
 } from './ecr.js';
+import { registryTagDigest } from './registry.js';
 
 export type { ImageLog, MaskSecret } from './ecr.js';
 
@@ -71,6 +74,8 @@ export interface DockerResult {
 export interface DockerRunOptions {
   /** Written to docker's stdin (the registry password: never in argv). */
   input?: Buffer;
+  /** Added to docker's environment for this call (DOCKER_BUILDKIT for the classic builder). */
+  env?: Record<string, string>;
   /** Receives each line of stdout and stderr as it arrives; omitted: the output is only kept. */
   onLine?: (line: string) => void;
 }
@@ -97,7 +102,7 @@ export function execDocker(command = 'docker', env: NodeJS.ProcessEnv = process.
         ignoreReturnCode: true,
         // Passed explicitly so docker sees this module's view of the environment (DOCKER_CONFIG,
         // DOCKER_HOST, ...), which is not always the process's own (test sandboxes, embedders).
-        env: definedOnly(env),
+        env: { ...definedOnly(env), ...options.env },
         silent: true,
         ...(options.input ? { input: options.input } : {}),
         listeners: { stdline: keep, errline: keep },
@@ -123,11 +128,11 @@ async function runStep(
   log: ImageLog,
   step: DockerStep,
   args: string[],
-  input?: Buffer,
+  extra: Pick<DockerRunOptions, 'input' | 'env'> = {},
 ): Promise<DockerResult> {
   log.info(`docker ${args.join(' ')}`);
   const onLine = (line: string) => log.info(line);
-  const result = await docker(args, input ? { input, onLine } : { onLine });
+  const result = await docker(args, { ...extra, onLine });
   if (result.exitCode !== 0) {
     const what = `docker ${args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ')}`;
     const shown = result.tail.length
@@ -174,6 +179,12 @@ export interface ImageDeps {
   docker?: DockerRunner;
   /** Where the buildx metadata file goes; defaults to RUNNER_TEMP or the OS temp dir. */
   tempDir?: string;
+  /**
+   * `host[:port]` that `docker login` and `docker push` use instead of the repository's ECR host
+   * (an ECR-compatible data plane: the local registry of the tests). ECR's API still creates the
+   * repository and issues the login; the tag lookup asks this registry, which holds the images.
+   */
+  registry?: string;
 }
 
 interface BuildPlan {
@@ -187,6 +198,14 @@ interface BuildPlan {
 
 async function hasBuildx(docker: DockerRunner): Promise<boolean> {
   return (await docker(buildxVersionArgs())).exitCode === 0;
+}
+
+/**
+ * A daemon started with `--bridge=none` has no `bridge` network, and a build's RUN steps (pip
+ * install) would have no network at all: those builds use the host's network instead.
+ */
+async function hasDefaultBridge(docker: DockerRunner): Promise<boolean> {
+  return (await docker(bridgeInspectArgs())).exitCode === 0;
 }
 
 /** buildx when available (registry cache, direct push), else `docker build` + `docker push`. */
@@ -221,14 +240,23 @@ async function buildAndPush(
   }
 
   log.info('docker buildx is not available: building with `docker build` (no registry cache)');
+  const hostNetwork = !(await hasDefaultBridge(docker));
+  if (hostNetwork) {
+    log.info(
+      "The daemon has no default bridge network: the build's RUN steps use the host network",
+    );
+  }
   const args = classicBuildArgs({
     context: plan.context,
     refs: plan.refs,
     buildArgs: plan.buildArgs,
     platform: TRAINING_PLATFORM,
+    ...(hostNetwork ? { network: 'host' } : {}),
   });
   log.info(`Building ${primary}`);
-  await runStep(docker, log, 'build', args);
+  // BuildKit (built into Docker 18.09+) caches per instruction and understands --platform; the
+  // legacy builder would rebuild after any changed file and is deprecated.
+  await runStep(docker, log, 'build', args, { env: { DOCKER_BUILDKIT: '1' } });
   if (!plan.push) return undefined;
   let digest: string | undefined;
   for (const ref of plan.refs) {
@@ -286,6 +314,14 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
   }
 
   const repo = await ensureRepository(deps.ecr, config.ecrRepository, log);
+  if (deps.registry) {
+    return pushToRegistry(deps, docker, tempDir, repo, deps.registry, {
+      context,
+      buildArgs,
+      tag,
+      commitTag: commitTagFor(config.context),
+    });
+  }
   const commitTag = commitTagFor(config.context);
   const wanted = [tag, CACHE_TAG, ...(commitTag ? [commitTag] : [])];
   const existing = await findImages(deps.ecr, repo.name, wanted);
@@ -331,27 +367,15 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
   // Probed before the token is fetched: a host without docker fails here, holding no secret yet.
   const buildx = await hasBuildx(docker);
   const login = await getRegistryLogin(deps.ecr, repo.registry, deps.mask);
-  await runStep(
-    docker,
-    log,
-    'login',
-    loginArgs(login.registry, login.username),
-    Buffer.from(login.password, 'utf8'),
-  );
-  let digest: string | undefined;
-  try {
-    digest = await buildAndPush(
+  const digest = await withLogin(docker, log, login, () =>
+    buildAndPush(
       docker,
       log,
       { context, refs, buildArgs, push: true, cacheRef: `${repo.uri}:${CACHE_TAG}`, cacheWrite },
       buildx,
       tempDir,
-    );
-  } finally {
-    // Do not leave a registry credential in ~/.docker/config.json (self-hosted runners persist it).
-    const out = await docker(logoutArgs(login.registry)).catch(() => undefined);
-    if (out?.exitCode !== 0) log.warning(`docker logout ${login.registry} failed`);
-  }
+    ),
+  );
   if (!digest) log.warning(`pushed ${imageUri} but could not read its digest`);
   log.info(`Pushed ${imageUri}${digest ? ` (${digest})` : ''}`);
   return {
@@ -360,6 +384,73 @@ export async function resolveTrainingImage(deps: ImageDeps, config: Config): Pro
     built: true,
     ...(digest ? { imageDigest: digest } : {}),
     ...(pushedCommitTag ? { commitTag: pushedCommitTag } : {}),
+  };
+}
+
+/** Logged in for the whole of `work`, logged out after it whatever happens. */
+async function withLogin<T>(
+  docker: DockerRunner,
+  log: ImageLog,
+  login: RegistryLogin,
+  work: () => Promise<T>,
+): Promise<T> {
+  await runStep(docker, log, 'login', loginArgs(login.registry, login.username), {
+    input: Buffer.from(login.password, 'utf8'),
+  });
+  try {
+    return await work();
+  } finally {
+    // Do not leave a registry credential in ~/.docker/config.json (self-hosted runners persist it).
+    const out = await docker(logoutArgs(login.registry)).catch(() => undefined);
+    if (out?.exitCode !== 0) log.warning(`docker logout ${login.registry} failed`);
+  }
+}
+
+/** The build stage against `deps.registry`: same tag, same build, same push; lookup there. */
+async function pushToRegistry(
+  deps: ImageDeps,
+  docker: DockerRunner,
+  tempDir: string,
+  repo: RepositoryInfo,
+  registry: string,
+  source: { context: string; buildArgs: Record<string, string>; tag: string; commitTag?: string },
+): Promise<ImageResult> {
+  const { log } = deps;
+  const { tag, commitTag } = source;
+  const uri = `${registry}/${repo.name}`;
+  const imageUri = `${uri}:${tag}`;
+  const buildx = await hasBuildx(docker);
+  const login = await getRegistryLogin(deps.ecr, registry, deps.mask);
+  const found = await registryTagDigest(login, repo.name, tag);
+  if (found) {
+    log.info(`${imageUri} already exists (${found}): skipping the build`);
+    return { imageUri, imageDigest: found, tag, built: false };
+  }
+  const refs = [imageUri, ...(commitTag ? [`${uri}:${commitTag}`] : [])];
+  const digest = await withLogin(docker, log, login, () =>
+    buildAndPush(
+      docker,
+      log,
+      {
+        context: source.context,
+        refs,
+        buildArgs: source.buildArgs,
+        push: true,
+        cacheRef: `${uri}:${CACHE_TAG}`,
+        cacheWrite: true,
+      },
+      buildx,
+      tempDir,
+    ),
+  );
+  if (!digest) log.warning(`pushed ${imageUri} but could not read its digest`);
+  log.info(`Pushed ${imageUri}${digest ? ` (${digest})` : ''}`);
+  return {
+    imageUri,
+    tag,
+    built: true,
+    ...(digest ? { imageDigest: digest } : {}),
+    ...(commitTag ? { commitTag } : {}),
   };
 }
 

@@ -35,6 +35,10 @@ export function buildxVersionArgs(): string[] {
   return ['buildx', 'version'];
 }
 
+export function bridgeInspectArgs(): string[] {
+  return ['network', 'inspect', '--format', '{{.Name}}', 'bridge'];
+}
+
 export interface BuildxOptions {
   context: string;
   /** Full references (`<repo uri>:<tag>`), the first is the primary one. */
@@ -76,11 +80,18 @@ export function buildxBuildArgs(options: BuildxOptions): string[] {
 export type ClassicBuildOptions = Pick<
   BuildxOptions,
   'context' | 'refs' | 'buildArgs' | 'platform'
->;
+> & {
+  /** `host` on a daemon without a default bridge network. */
+  network?: string;
+};
 
-/** Fallback for hosts without buildx: no registry cache (the classic builder cannot export one). */
+/**
+ * Fallback for hosts without buildx (run with DOCKER_BUILDKIT=1): no registry cache (this builder
+ * cannot export one).
+ */
 export function classicBuildArgs(options: ClassicBuildOptions): string[] {
   const args = ['build', '--platform', options.platform];
+  if (options.network) args.push('--network', options.network);
   for (const ref of options.refs) args.push('--tag', ref);
   for (const flag of buildArgFlags(options.buildArgs)) args.push(flag);
   args.push(options.context);

@@ -154,6 +154,11 @@ export function buildDockerRunArgs(o: DockerRunOptions): string[] {
     '--rm',
     '--name',
     o.containerName,
+    // Like a SageMaker job with network isolation: the data comes in channels and the weights are
+    // baked, so nothing needs a network; a daemon without a default bridge (--bridge=none) has
+    // none to offer anyway.
+    '--network',
+    'none',
     '-v',
     `${o.jobDir}:/opt/ml`,
     // PyTorch data loaders share tensors through /dev/shm; docker's 64 MB default is too small.

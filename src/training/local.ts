@@ -6,52 +6,38 @@
 // The process runs detached with its output in <job dir>/train.log and its state in job.json, so
 // a job outlives the process that started it (wait: false), and describe/wait/stop work from any
 // process (the action's post step, `sagemaker-yolo status|stop <job>`).
-import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, promises as fs } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  paginateListObjectsV2,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { create as createTar } from 'tar';
-import { mapLimit } from '../dataset/concurrency.js';
 import { errorMessage } from '../errors.js';
 import { hyperparametersToStrings } from '../hyperparameters.js';
-import { isValidJobName } from '../jobname.js';
 import type { DatasetInput, ImageResult, LaunchResult, TrainingBackend } from '../pipeline.js';
-import { realSleep, withRetry, type Sleep } from '../retry.js';
-import { isS3NotFound, parseS3Uri } from '../s3.js';
+import { realSleep, type Sleep } from '../retry.js';
+import { parseS3Uri } from '../s3.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config, JobOutcome } from '../types.js';
+import { packAndUpload, s3ObjectExists } from './local-archives.js';
 import {
-  buildDockerRunArgs,
   buildInputDataConfig,
   buildResourceConfig,
-  channelPathFor,
   clipFailureReason,
   compileMetricDefinitions,
   decideEnd,
   finalMetricsFromLog,
   isActive,
-  keyBasename,
   lastNonEmptyLine,
-  listPrefix,
   outcomeFromRecord,
   outputKeys,
-  parseJobRecord,
-  parseManifest,
   type LocalJobRecord,
   type Runtime,
 } from './local-builders.js';
+import { fillChannels } from './local-channels.js';
+import { hardKill, pidAlive, spawnEntrypoint, terminate, type ExitSlot } from './local-process.js';
+import { createJobStore, defaultWorkRoot, listDir, LOG, readText } from './local-records.js';
+import { tailFile } from './local-tail.js';
 import { metricDefinitionsFromFile } from './request.js';
 import { lineBatch } from '../untrusted.js';
+
+export { defaultWorkRoot } from './local-records.js';
 
 /** The part of @actions/core (or a console adapter) the backend writes to. */
 export interface LocalLog {
@@ -97,95 +83,8 @@ export interface LocalBackend extends TrainingBackend {
   jobDir(jobName: string): string;
 }
 
-interface Owned {
-  exit?: { code: number | null; signal: string | null };
-}
-
 /** Jobs this process is launching (downloading their channels) right now, by job directory. */
 const launching = new Set<string>();
-
-const RECORD = 'job.json';
-const LOG = 'train.log';
-const SHA256_KEY = /^[0-9a-f]{64}$/;
-
-export function defaultWorkRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.RUNNER_TEMP || os.tmpdir(), 'sagemaker-yolo-local');
-}
-
-/** Alive, or not ours to signal (EPERM): either way it has not ended. */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function readText(file: string, from = 0): Promise<string | undefined> {
-  try {
-    const buf = await fs.readFile(file);
-    return buf.subarray(Math.min(from, buf.length)).toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  return (await fs.readdir(dir).catch(() => [] as string[])).sort();
-}
-
-/** Streams new lines of a growing file to `onLine`; `\r`-redrawn progress shows its last state. */
-function tailFile(
-  file: string,
-  offset: number,
-  onLine: (line: string) => void,
-  onPollEnd: () => void = () => {},
-) {
-  let pos = offset;
-  let partial = '';
-  const decoder = new StringDecoder('utf8');
-  const emit = (raw: string) => {
-    const line = raw
-      .split('\r')
-      .filter((s) => s.trim() !== '')
-      .pop();
-    if (line !== undefined) onLine(line);
-  };
-  async function poll(): Promise<void> {
-    try {
-      await readNew();
-    } finally {
-      onPollEnd();
-    }
-  }
-  async function readNew(): Promise<void> {
-    const fh = await fs.open(file, 'r').catch(() => undefined);
-    if (!fh) return;
-    try {
-      const buf = Buffer.alloc(64 * 1024);
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        partial += decoder.write(buf.subarray(0, bytesRead));
-        const lines = partial.split('\n');
-        partial = lines.pop() ?? '';
-        lines.forEach(emit);
-      }
-    } finally {
-      await fh.close();
-    }
-  }
-  async function flush(): Promise<void> {
-    await readNew();
-    const rest = partial + decoder.end();
-    partial = '';
-    if (rest) emit(rest);
-    onPollEnd();
-  }
-  return { poll, flush };
-}
 
 export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
   const { s3, log } = deps;
@@ -196,34 +95,13 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
   const graceMs = deps.stopGraceMs ?? 120_000;
   const concurrency = deps.concurrency ?? 8;
   const metricDefs = compileMetricDefinitions(metricDefinitionsFromFile());
-  const owned = new Map<string, Owned>();
+  const owned = new Map<string, ExitSlot>();
   const finalizing = new Map<string, Promise<JobOutcome>>();
-
-  function jobDir(jobName: string): string {
-    // Job names become directory names: the SageMaker rule keeps them free of separators.
-    if (!isValidJobName(jobName)) throw new Error(`invalid training job name "${jobName}"`);
-    return path.join(workRoot, jobName);
-  }
-
-  async function readRecord(jobName: string): Promise<LocalJobRecord | undefined> {
-    const text = await readText(path.join(jobDir(jobName), RECORD));
-    return text === undefined ? undefined : parseJobRecord(text);
-  }
-
-  async function requireRecord(jobName: string): Promise<LocalJobRecord> {
-    const record = await readRecord(jobName);
-    if (!record) {
-      throw new Error(`no local training job "${jobName}" under ${workRoot} (no ${RECORD})`);
-    }
-    return record;
-  }
-
-  async function writeRecord(record: LocalJobRecord): Promise<void> {
-    const file = path.join(jobDir(record.jobName), RECORD);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-    await fs.rename(tmp, file); // atomic: another process never reads half a record
-  }
+  const store = createJobStore(workRoot);
+  const { jobDir } = store;
+  const readRecord = store.read;
+  const requireRecord = store.require;
+  const writeRecord = store.write;
 
   function isAlive(record: LocalJobRecord): boolean {
     const mine = owned.get(record.jobName);
@@ -234,134 +112,6 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
     return record.launcherPid !== undefined && pidAlive(record.launcherPid);
   }
 
-  // ---- S3 in ----
-
-  interface Download {
-    bucket: string;
-    key: string;
-    dest: string;
-    sha256?: string;
-  }
-
-  async function getText(bucket: string, key: string): Promise<string> {
-    return withRetry(
-      async () => {
-        const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        return (await res.Body?.transformToString('utf8')) ?? '';
-      },
-      { sleep },
-    );
-  }
-
-  async function download(item: Download): Promise<void> {
-    await fs.mkdir(path.dirname(item.dest), { recursive: true });
-    const tmp = `${item.dest}.${process.pid}.part`;
-    try {
-      const res = await s3.send(new GetObjectCommand({ Bucket: item.bucket, Key: item.key }));
-      if (!res.Body) throw new Error(`s3://${item.bucket}/${item.key} has no body`);
-      const hash = createHash('sha256');
-      await pipeline(
-        res.Body as Readable,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(tmp),
-      );
-      // Content-addressed blobs carry their own checksum: the job sees exactly the snapshot.
-      const digest = hash.digest('hex');
-      if (item.sha256 && digest !== item.sha256) {
-        throw new Error(`s3://${item.bucket}/${item.key} has sha256 ${digest}, not its name`);
-      }
-      await fs.rename(tmp, item.dest);
-    } catch (error) {
-      await fs.rm(tmp, { force: true });
-      throw error;
-    }
-  }
-
-  /** The objects SageMaker would put in each channel, with their destinations. */
-  async function channelDownloads(input: DatasetInput, dataDir: string): Promise<Download[]> {
-    const training = path.join(dataDir, 'training');
-    if (input.kind === 'snapshot') {
-      const loc = parseS3Uri(input.manifestUri);
-      const manifest = parseManifest(await getText(loc.bucket, loc.key));
-      const items: Download[] = manifest.keys.map((rel) => ({
-        bucket: manifest.prefix.bucket,
-        key: manifest.prefix.key + rel, // SageMaker appends each entry to the prefix as is
-        dest: path.join(training, rel.split('/').join(path.sep)),
-        ...(SHA256_KEY.test(rel) ? { sha256: rel } : {}),
-      }));
-      const snap = parseS3Uri(input.snapshotUri);
-      items.push({
-        bucket: snap.bucket,
-        key: snap.key,
-        dest: path.join(dataDir, 'snapshot', keyBasename(snap.key)),
-      });
-      return items;
-    }
-    const loc = parseS3Uri(input.uri);
-    const prefix = listPrefix(loc.key);
-    const items: Download[] = [];
-    for await (const page of paginateListObjectsV2(
-      { client: s3 },
-      { Bucket: loc.bucket, Prefix: prefix },
-    )) {
-      for (const obj of page.Contents ?? []) {
-        if (!obj.Key || obj.Key.endsWith('/')) continue; // "folder" markers hold no data
-        const rel = channelPathFor(prefix, obj.Key);
-        items.push({
-          bucket: loc.bucket,
-          key: obj.Key,
-          dest: path.join(training, rel.split('/').join(path.sep)),
-        });
-      }
-    }
-    if (items.length === 0) throw new Error(`no objects under s3://${loc.bucket}/${prefix}`);
-    return items;
-  }
-
-  // ---- S3 out ----
-
-  async function packAndUpload(srcDir: string, archive: string, bucket: string, key: string) {
-    await fs.mkdir(srcDir, { recursive: true }); // the container may have removed it
-    const entries = await listDir(srcDir);
-    await fs.mkdir(path.dirname(archive), { recursive: true });
-    // Entries at the archive root; an empty directory still makes a readable archive (`./` only),
-    // where a bare end-of-archive block is refused by strict readers.
-    await createTar(
-      { gzip: true, file: archive, cwd: srcDir, portable: true },
-      entries.length > 0 ? entries : ['.'],
-    );
-    await withRetry(
-      () =>
-        new Upload({
-          client: s3,
-          params: {
-            Bucket: bucket,
-            Key: key,
-            Body: createReadStream(archive),
-            ContentType: 'application/x-gzip',
-          },
-        }).done(),
-      { sleep },
-    );
-    return `s3://${bucket}/${key}`;
-  }
-
-  async function exists(uri: string): Promise<boolean> {
-    const { bucket, key } = parseS3Uri(uri);
-    try {
-      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isS3NotFound(error)) return false;
-      throw error;
-    }
-  }
-
   /** A finished job whose archives vanished (a fresh emulator, a lifecycle rule): upload again. */
   async function ensureArchives(record: LocalJobRecord): Promise<void> {
     const dir = jobDir(record.jobName);
@@ -370,121 +120,10 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       [record.modelArtifactsUri, path.join(dir, 'model'), 'model.tar.gz'],
     ];
     for (const [uri, src, name] of pairs) {
-      if (!uri || (await exists(uri))) continue;
+      if (!uri || (await s3ObjectExists(s3, uri))) continue;
       log.info(`${uri} is missing; uploading it again from ${src}`);
       const { bucket, key } = parseS3Uri(uri);
-      await packAndUpload(src, path.join(dir, 'archives', name), bucket, key);
-    }
-  }
-
-  // ---- process ----
-
-  async function chooseRuntime(image: ImageResult): Promise<{ runtime: Runtime; gpus: boolean }> {
-    const wanted = deps.runtime ?? 'auto';
-    // Without an image there is nothing for docker to run (the build was skipped).
-    if (wanted === 'python' || (wanted === 'auto' && !image.imageUri)) {
-      return { runtime: 'python', gpus: false };
-    }
-    const probe = await new Promise<{ ok: boolean; out: string }>((resolve) => {
-      execFile(
-        'docker',
-        ['info', '--format', '{{json .Runtimes}}'],
-        { timeout: 20_000, env: process.env },
-        (error, stdout) => resolve({ ok: !error, out: String(stdout) }),
-      );
-    });
-    if (wanted === 'docker' || probe.ok) {
-      return { runtime: 'docker', gpus: probe.out.includes('nvidia') };
-    }
-    return { runtime: 'python', gpus: false };
-  }
-
-  /** Fails early, and says how to fix it, when the Python found has no ultralytics. */
-  async function assertCanTrain(python: string): Promise<void> {
-    const ok = await new Promise<boolean>((resolve) =>
-      execFile(python, ['-c', 'import ultralytics, torch'], { timeout: 120_000 }, (error) =>
-        resolve(!error),
-      ),
-    );
-    if (!ok) {
-      throw new Error(
-        `${python} cannot import ultralytics and torch: run scripts/setup-python.sh in ${deps.actionRoot} ` +
-          '(creates .venv with the pinned packages), or start a Docker daemon so the image is used',
-      );
-    }
-  }
-
-  function pythonBinary(): string {
-    if (deps.python) return deps.python;
-    const venv = path.join(deps.actionRoot, '.venv', 'bin', 'python');
-    return existsSync(venv) ? venv : 'python3';
-  }
-
-  /** Starts the entrypoint detached, output appended to train.log; resolves once it runs. */
-  async function spawnEntrypoint(
-    dir: string,
-    jobName: string,
-    image: ImageResult,
-  ): Promise<{ pid: number; runtime: Runtime; containerName?: string }> {
-    const { runtime, gpus } = await chooseRuntime(image);
-    let command: string;
-    let args: string[];
-    let env: NodeJS.ProcessEnv;
-    let containerName: string | undefined;
-    if (runtime === 'docker') {
-      containerName = `sagemaker-yolo-${jobName}`;
-      const uid = process.getuid?.();
-      const gid = process.getgid?.();
-      command = 'docker';
-      args = buildDockerRunArgs({
-        jobDir: dir,
-        image: image.imageUri,
-        containerName,
-        gpus,
-        ...(uid !== undefined && uid !== 0 ? { user: `${uid}:${gid ?? uid}` } : {}),
-        ...(deps.env ? { env: deps.env } : {}),
-      });
-      env = process.env;
-      log.info(`Running ${image.imageUri} with docker${gpus ? ' (all GPUs)' : ''}`);
-    } else {
-      const entrypoint =
-        deps.entrypoint ?? path.join(deps.actionRoot, 'training-container', 'train.py');
-      if (!existsSync(entrypoint)) throw new Error(`training entrypoint not found: ${entrypoint}`);
-      command = pythonBinary();
-      if (!deps.entrypoint) await assertCanTrain(command);
-      args = [entrypoint, 'train'];
-      env = {
-        ...process.env,
-        ...deps.env,
-        OPT_ML_ROOT: dir,
-        YOLO_OFFLINE: 'true',
-        YOLO_CONFIG_DIR: path.join(dir, 'yolo-config'),
-        PYTHONUNBUFFERED: '1', // lines reach train.log (and the log) as they are printed
-      };
-      log.info(`No docker daemon in use: running ${entrypoint} with ${command}`);
-    }
-    const out = await fs.open(path.join(dir, LOG), 'a');
-    try {
-      const child = spawn(command, args, {
-        cwd: dir,
-        env,
-        stdio: ['ignore', out.fd, out.fd],
-        // Its own process group: it survives the launcher (wait: false) and Ctrl-C of a terminal.
-        detached: true,
-      });
-      const entry: Owned = {};
-      child.once('exit', (code, signal) => {
-        entry.exit = { code, signal };
-      });
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
-      });
-      owned.set(jobName, entry);
-      child.unref();
-      return { pid: child.pid as number, runtime, ...(containerName ? { containerName } : {}) };
-    } finally {
-      await out.close();
+      await packAndUpload({ s3, sleep }, src, path.join(dir, 'archives', name), bucket, key);
     }
   }
 
@@ -551,9 +190,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       return record;
     };
     try {
-      const items = await channelDownloads(input, dataDir);
-      log.info(`Downloading ${items.length} objects into ${dataDir}`);
-      await mapLimit(items, concurrency, (item) => withRetry(() => download(item), { sleep }));
+      await fillChannels({ s3, sleep, concurrency, log: (m) => log.info(m) }, input, dataDir);
     } catch (error) {
       return fail(`ClientError: Data download failed: ${errorMessage(error)}`);
     }
@@ -565,7 +202,8 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       return record;
     }
     try {
-      const started = await spawnEntrypoint(dir, jobName, image);
+      const { slot, ...started } = await spawnEntrypoint(deps, dir, jobName, image);
+      owned.set(jobName, slot);
       record = { ...record, ...started };
     } catch (error) {
       return fail(
@@ -626,6 +264,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
     try {
       // Like SageMaker: output data always (it explains failures), the model unless it failed.
       ended.outputDataUri = await packAndUpload(
+        { s3, sleep },
         path.join(dir, 'output', 'data'),
         path.join(dir, 'archives', 'output.tar.gz'),
         loc.bucket,
@@ -633,6 +272,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       );
       if (decided.status !== 'Failed' && modelFiles.length > 0) {
         ended.modelArtifactsUri = await packAndUpload(
+          { s3, sleep },
           path.join(dir, 'model'),
           path.join(dir, 'archives', 'model.tar.gz'),
           loc.bucket,
@@ -671,29 +311,14 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
     await writeRecord(updated);
     // Only the main process: docker run proxies it to the container's PID 1, as `docker stop`
     // (and SageMaker) would; python's data-loader workers follow their parent.
-    if (record.pid !== undefined) {
-      try {
-        process.kill(record.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    terminate(record.pid);
     return updated;
   }
 
-  function hardKill(record: LocalJobRecord): void {
+  function killJob(record: LocalJobRecord): void {
     if (record.pid === undefined) return;
     log.warning(`Local training job ${record.jobName} ignored SIGTERM; killing it`);
-    for (const target of [-record.pid, record.pid]) {
-      try {
-        process.kill(target, 'SIGKILL'); // negative: its whole process group
-      } catch {
-        // not there
-      }
-    }
-    if (record.containerName) {
-      execFile('docker', ['kill', record.containerName], { env: process.env }, () => undefined);
-    }
+    hardKill(record.pid, record.containerName);
   }
 
   async function stop(jobName: string): Promise<JobOutcome> {
@@ -713,7 +338,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       if (!isActive(record.status)) return outcomeFromRecord(record, dir, now());
       if (!isAlive(record)) break;
       if (killDeadline === undefined && now() >= deadline) {
-        hardKill(record);
+        killJob(record);
         killDeadline = now() + 10_000;
       }
       if (killDeadline !== undefined && now() >= killDeadline) break;
@@ -792,7 +417,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
           );
           record = await requestStop(record, 'MaxRuntimeExceeded');
         } else if (!killed && record.stopRequestedAt && t - record.stopRequestedAt > graceMs) {
-          hardKill(record);
+          killJob(record);
           killed = true;
         }
         if (t - waitStart > record.waitTimeoutSeconds * 1000) {

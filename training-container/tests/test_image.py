@@ -48,7 +48,11 @@ def test_dockerfile_is_hadolint_clean():
 
 
 def test_base_image_is_a_pinned_cuda_pytorch_tag():
-    (base,) = re.findall(r"^FROM\s+(\S+)", DOCKERFILE, re.MULTILINE)
+    # FROM ${BASE_IMAGE}, whose default (what users build) is the pinned CUDA PyTorch image.
+    (source,) = re.findall(r"^FROM\s+(\S+)", DOCKERFILE, re.MULTILINE)
+    assert source == "${BASE_IMAGE}"
+    (base,) = re.findall(r"^ARG BASE_IMAGE=(\S+)$", DOCKERFILE, re.MULTILINE)
+    assert DOCKERFILE.index("ARG BASE_IMAGE=") < DOCKERFILE.index("FROM ")
     assert re.fullmatch(
         r"pytorch/pytorch:\d+\.\d+\.\d+-cuda\d+\.\d+-cudnn\d+-runtime", base
     ), base
