@@ -1,4 +1,5 @@
 // Shared, I/O-free data shapes. Stages exchange these; builders and renderers are pure over them.
+import type { CostReport } from './report/cost.js';
 
 export type GateMetric = 'map50' | 'map50_95' | 'precision' | 'recall';
 
@@ -62,6 +63,11 @@ export interface Config {
   hyperparameters: Hyperparameters;
 
   thresholds: Threshold[];
+
+  /** `max-cost`: refuse or stop a job whose cost would pass this many USD. */
+  maxCostUsd?: number;
+  /** `instance-price`: USD per instance-hour, overriding the price table and the Price List API. */
+  instancePriceUsd?: number;
 
   wait: boolean;
   /** Overall polling timeout in seconds. */
@@ -130,6 +136,12 @@ export interface JobOutcome {
   limitExceeded?: 'MaxRuntimeExceeded' | 'MaxWaitTimeExceeded';
   /** The action timed out waiting; the job may still run. */
   timedOut?: boolean;
+  /** Warm pool: seconds the instances were kept after the job (billed like training). */
+  warmPoolRetainedSeconds?: number;
+  /** What the job cost, or why that is unknown; absent for local runs. */
+  cost?: CostReport;
+  /** The action stopped the job because its estimated cost reached `max-cost`. */
+  costCapStop?: { maxCostUsd: number; estimatedUsd: number };
 }
 
 export interface GateCheck {

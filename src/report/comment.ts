@@ -4,6 +4,7 @@ import { formatDuration } from '../format.js';
 import { METRIC_LABELS, formatThreshold, formatValue, isReported } from '../metrics/gate.js';
 import { RESULTS_COLUMNS } from '../metrics/results-csv.js';
 import { spotSavings } from '../training/status.js';
+import { describePriceOrigin, formatCost, formatHourly, formatUsd } from './cost.js';
 import type {
   ClassMetrics,
   DatasetRef,
@@ -79,6 +80,7 @@ export function isJobFailure(job: JobOutcome): boolean {
 
 function headline(data: ReportData): string {
   const { job, gate } = data;
+  if (job.costCapStop) return '⏹️ Training job stopped at the max-cost spend cap';
   if (job.timedOut) return '⏳ Stopped waiting for the training job: it may still be running';
   if (job.limitExceeded === 'MaxRuntimeExceeded') {
     return '❌ Training job stopped at its maximum runtime';
@@ -243,6 +245,8 @@ function jobSection(data: ReportData): string {
   ]);
   rows.push(['Training time', formatDuration(job.trainingSeconds)]);
   rows.push(['Billable time', formatDuration(job.billableSeconds)]);
+  const cost = costCell(job);
+  if (cost) rows.push(['Cost', cost]);
   if (data.imageUri) rows.push(['Image', code(data.imageUri)]);
   if (job.modelArtifactsUri && job.status === 'Completed') {
     rows.push(['Model', code(job.modelArtifactsUri)]);
@@ -250,6 +254,20 @@ function jobSection(data: ReportData): string {
   const hp = formatHyperparameters(data.hyperparameters);
   if (hp) rows.push(['Hyperparameters', hp]);
   return ['#### Training job', '', table(['', ''], rows)].join('\n');
+}
+
+/** The cost, the price it used and where that price came from; undefined for local runs. */
+function costCell(job: JobOutcome): string | undefined {
+  const report = job.cost;
+  if (!report) return undefined;
+  const text = escapeInline(formatCost(report), 300);
+  const price = report.known ? report.cost.price : report.price;
+  if (!price) return report.known ? text : `${text} (set instance-price to see the cost)`;
+  const warm =
+    job.warmPoolRetainedSeconds !== undefined && job.warmPoolRetainedSeconds > 0
+      ? `, warm pool ${formatDuration(job.warmPoolRetainedSeconds)} included`
+      : '';
+  return `${text} · ${formatHourly(price)} × ${job.instanceCount}${warm}, price from ${escapeInline(describePriceOrigin(price), 100)}`;
 }
 
 /** A short hex fingerprint in a code span; anything else escaped (it is not ours then). */
@@ -305,7 +323,12 @@ function datasetSection(dataset: DatasetRef, diffLimit: number): string {
 
 function whatToCheck(job: JobOutcome): string[] {
   const items: string[] = [];
-  if (job.timedOut) {
+  if (job.costCapStop) {
+    items.push(
+      `This action stopped the job when its estimated cost reached ${formatUsd(job.costCapStop.estimatedUsd)} (max-cost ${formatUsd(job.costCapStop.maxCostUsd)}). Raise \`max-cost\`, lower \`epochs\` or \`max-runtime\`, or pick a cheaper \`instance-type\`.`,
+      'Checkpoints were saved: a re-run resumes from the last one.',
+    );
+  } else if (job.timedOut) {
     items.push(
       'The action stopped waiting, not the job: check its status in the console before starting another run.',
       'Raise the wait timeout or run with `wait: false` and report from a later workflow.',
