@@ -136,6 +136,9 @@ export interface JobOutcome {
   limitExceeded?: 'MaxRuntimeExceeded' | 'MaxWaitTimeExceeded';
   /** The action timed out waiting; the job may still run. */
   timedOut?: boolean;
+  /** Managed spot: times the job was Interrupted (capacity reclaimed) and Restarting (resumed). */
+  spotInterruptions?: number;
+  spotRestarts?: number;
   /** Warm pool: seconds the instances were kept after the job (billed like training). */
   warmPoolRetainedSeconds?: number;
   /** What the job cost, or why that is unknown; absent for local runs. */

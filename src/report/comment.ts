@@ -5,6 +5,7 @@ import { METRIC_LABELS, formatThreshold, formatValue, isReported } from '../metr
 import { RESULTS_COLUMNS } from '../metrics/results-csv.js';
 import { spotSavings } from '../training/status.js';
 import { describePriceOrigin, formatCost, formatHourly, formatUsd } from './cost.js';
+import { trainingSection } from './training-section.js';
 import type {
   ClassMetrics,
   DatasetRef,
@@ -360,6 +361,8 @@ interface Limits {
   classes: number;
   diffClasses: number;
   reasonChars: number;
+  /** Rows of the Training section's per-epoch table. */
+  epochRows: number;
 }
 
 function render(data: ReportData, limits: Limits): string {
@@ -381,6 +384,10 @@ function render(data: ReportData, limits: Limits): string {
     if (epochs) parts.push(epochs, '');
     const perClass = perClassSection(metrics, limits.classes);
     if (perClass) parts.push(perClass, '');
+    const training = trainingSection(metrics, job, data.hyperparameters, {
+      tableRows: limits.epochRows,
+    });
+    if (training) parts.push(training, '');
   }
 
   parts.push(jobSection(data), '', datasetSection(data.dataset, limits.diffClasses), '');
@@ -405,12 +412,14 @@ export function renderReport(data: ReportData, options: RenderOptions = {}): str
     classes: options.maxClasses ?? 100,
     diffClasses: options.maxDiffClasses ?? 50,
     reasonChars: 4000,
+    epochRows: 60,
   };
   let body = render(data, limits);
   // Halve the biggest variable parts in turn; each step strictly shrinks, so this ends.
   while (markdownSize(body) > maxBytes) {
     if (limits.classes > 0) limits.classes = Math.floor(limits.classes / 2);
     else if (limits.diffClasses > 0) limits.diffClasses = Math.floor(limits.diffClasses / 2);
+    else if (limits.epochRows > 0) limits.epochRows = Math.floor(limits.epochRows / 2);
     else if (limits.reasonChars > 200) limits.reasonChars = Math.floor(limits.reasonChars / 2);
     else break;
     body = render(data, limits);

@@ -97,9 +97,22 @@ export function describeToOutcome(desc: DescribeTrainingJobResponse, region: str
     ...(secondary === 'MaxRuntimeExceeded' || secondary === 'MaxWaitTimeExceeded'
       ? { limitExceeded: secondary }
       : {}),
+    ...spotCounts(desc),
     ...(desc.WarmPoolStatus?.ResourceRetainedBillableTimeInSeconds !== undefined
       ? { warmPoolRetainedSeconds: desc.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds }
       : {}),
+  };
+}
+
+/** Interruptions and restarts in the job's transition history (the whole run, not just our polls). */
+function spotCounts(
+  desc: DescribeTrainingJobResponse,
+): Pick<JobOutcome, 'spotInterruptions' | 'spotRestarts'> {
+  if (!desc.EnableManagedSpotTraining) return {};
+  const transitions = desc.SecondaryStatusTransitions ?? [];
+  return {
+    spotInterruptions: transitions.filter((t) => t.Status === 'Interrupted').length,
+    spotRestarts: transitions.filter((t) => t.Status === 'Restarting').length,
   };
 }
 
