@@ -3,10 +3,11 @@
 // emulator in tests and the demo, or to a VPC endpoint.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 
-export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS';
+export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'PRICING';
 
 export interface AwsOptions {
   region: string;
@@ -52,6 +53,8 @@ export interface AwsClients {
   sagemaker: SageMakerClient;
   ecr: ECRClient;
   logs: CloudWatchLogsClient;
+  /** Price List API (instance prices); optional so stand-in client sets need not make one. */
+  pricing?: PricingClient;
 }
 
 export function createS3Client(options: AwsOptions): S3Client {
@@ -77,5 +80,11 @@ export function createAwsClients(options: AwsOptions): AwsClients {
     sagemaker: new SageMakerClient(baseConfig('SAGEMAKER', options)),
     ecr: new ECRClient(baseConfig('ECR', options)),
     logs: new CloudWatchLogsClient(baseConfig('CLOUDWATCH_LOGS', options)),
+    // The Price List API is served from us-east-1 whatever the job's region; one quick try is
+    // enough (the price table answers otherwise).
+    pricing: new PricingClient({
+      ...baseConfig('PRICING', { ...options, region: 'us-east-1' }),
+      maxAttempts: 2,
+    }),
   };
 }

@@ -20,6 +20,7 @@ import { readJobMetrics } from './metrics/read.js';
 import { createLocalBackend } from './training/local.js';
 import { createSageMakerBackend } from './training/sagemaker-backend.js';
 import { createPriceSource } from './report/price-source.js';
+import { priceListLookup } from './report/price-list.js';
 import type { Log } from './training/sagemaker.js';
 import type { Config, SnapshotDiff } from './types.js';
 import { errorMessage } from './errors.js';
@@ -105,7 +106,8 @@ export function trainingBackendFor(
       instanceType: config.instanceType,
       region: config.region,
       ...(config.instancePriceUsd !== undefined ? { override: config.instancePriceUsd } : {}),
-      warn: (m) => deps.log.warning(m),
+      ...(deps.clients.pricing ? { live: priceListLookup(deps.clients.pricing) } : {}),
+      note: (m) => deps.log.info(m),
     }),
   });
 }

@@ -99,7 +99,7 @@ describe('createPriceSource', () => {
         calls++;
         throw new Error('AccessDeniedException: not authorized to perform pricing:GetProducts');
       },
-      warn: (m) => warnings.push(m),
+      note: (m) => warnings.push(m),
     });
     const [a, b] = await Promise.all([source(), source()]);
     expect(await source()).toEqual(P3);
