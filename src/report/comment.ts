@@ -261,14 +261,22 @@ function jobSection(data: ReportData): string {
 function costCell(job: JobOutcome): string | undefined {
   const report = job.cost;
   if (!report) return undefined;
-  const text = escapeInline(formatCost(report), 300);
+  const text = formatCost(report);
   const price = report.known ? report.cost.price : report.price;
-  if (!price) return report.known ? text : `${text} (set instance-price to see the cost)`;
+  // One escape for the whole cell: `$` pairs could otherwise render as GitHub math.
+  if (!price)
+    return escapeInline(
+      `${text}${report.known ? '' : ' (set instance-price to see the cost)'}`,
+      400,
+    );
   const warm =
     job.warmPoolRetainedSeconds !== undefined && job.warmPoolRetainedSeconds > 0
       ? `, warm pool ${formatDuration(job.warmPoolRetainedSeconds)} included`
       : '';
-  return `${text} · ${formatHourly(price)} × ${job.instanceCount}${warm}, price from ${escapeInline(describePriceOrigin(price), 100)}`;
+  return escapeInline(
+    `${text} · ${formatHourly(price)} × ${job.instanceCount}${warm}, price from ${describePriceOrigin(price)}`,
+    400,
+  );
 }
 
 /** A short hex fingerprint in a code span; anything else escaped (it is not ours then). */
