@@ -20,7 +20,7 @@ describe('renderTerminalReport', () => {
     expect(text).toMatch(/^Precision +0\.9321 +— *$/m);
     expect(text).toContain('  Epochs: 30 of 30 asked');
     expect(text).toMatch(/^ {2}mAP@0\.5 {7}[▁▂▃▄▅▆▇█]{30} {2}0\.\d+ → 0\.\d+$/m);
-    expect(text).toMatch(/^ {2}val loss {4}[▁▂▃▄▅▆▇█]{30} /m);
+    expect(text).toMatch(/^ {2}val loss {6}[▁▂▃▄▅▆▇█]{30} /m);
     expect(text).toContain(
       'Cost      $1.27 (managed spot, 68% saved; $3.96 on demand) at $3.825/h from the price table in this action (us-east-1, on-demand)',
     );

@@ -125,7 +125,12 @@ export function epochTable(rows: EpochRow[], max = MAX_POINTS): string | undefin
  * A terminal chart: one row per series, `height` levels of block characters per column, values
  * scaled to the chart's y range (or the data's), with the first and last value at the ends.
  */
-export function textChart(rows: EpochRow[], spec: ChartSpec, width = MAX_POINTS): string[] {
+export function textChart(
+  rows: EpochRow[],
+  spec: ChartSpec,
+  width = MAX_POINTS,
+  labelWidth = 0,
+): string[] {
   const points = downsample(rows, spec.series, width);
   if (points.length < 2) return [];
   const values = spec.series.map((s) => points.map((r) => s.value(r)));
@@ -134,7 +139,7 @@ export function textChart(rows: EpochRow[], spec: ChartSpec, width = MAX_POINTS)
   const blocks = '▁▂▃▄▅▆▇█';
   const level = (v: number) =>
     hi === lo ? 0 : Math.round(((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * 7);
-  const label = Math.max(...spec.series.map((s) => s.name.length));
+  const label = Math.max(labelWidth, ...spec.series.map((s) => s.name.length));
   return spec.series.map((s, i) => {
     const line = (values[i] as number[]).map((v) => blocks[level(v)]).join('');
     const first = (values[i] as number[])[0] as number;

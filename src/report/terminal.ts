@@ -87,12 +87,11 @@ export function renderTerminalReport(input: TerminalReportInput): string {
       `${plain(job.instanceType, 40)} × ${job.instanceCount}${job.spot ? ', managed spot' : ''}`,
     ],
   ];
-  if (job.trainingSeconds !== undefined || job.billableSeconds !== undefined) {
-    jobRows.push([
-      'Time',
-      `training ${formatDuration(job.trainingSeconds)}, billable ${formatDuration(job.billableSeconds)}`,
-    ]);
-  }
+  const times = [
+    job.trainingSeconds !== undefined ? `training ${formatDuration(job.trainingSeconds)}` : '',
+    job.billableSeconds !== undefined ? `billable ${formatDuration(job.billableSeconds)}` : '',
+  ].filter(Boolean);
+  if (times.length > 0) jobRows.push(['Time', times.join(', ')]);
   if (job.cost) {
     const price = job.cost.known ? job.cost.cost.price : job.cost.price;
     jobRows.push([
