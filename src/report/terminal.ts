@@ -64,9 +64,13 @@ export function renderTerminalReport(input: TerminalReportInput): string {
   }
 
   const facts = trainingFactLines(trainingFacts(metrics, job, input.hyperparameters));
+  // One label column for both charts, so their bars line up.
+  const labelWidth = Math.max(
+    ...[...MAP_CHART.series, ...LOSS_CHART.series].map((s) => s.name.length),
+  );
   const charts = [
-    ...textChart(metrics.epochs, MAP_CHART),
-    ...textChart(metrics.epochs, LOSS_CHART),
+    ...textChart(metrics.epochs, MAP_CHART, undefined, labelWidth),
+    ...textChart(metrics.epochs, LOSS_CHART, undefined, labelWidth),
   ];
   if (facts.length > 0 || charts.length > 0) {
     lines.push('Training');
