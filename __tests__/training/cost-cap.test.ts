@@ -225,3 +225,42 @@ describe('SageMaker backend with a price', () => {
     expect(outcome.cost.cost.spotSavings).toBeCloseTo(1 - 1191 / 3723, 10);
   });
 });
+
+describe('pollTrainingJob with max-cost when StopTrainingJob fails', () => {
+  it('tries the stop again at the next poll, and reports the stop once it went through', async () => {
+    const clock = fakeClock(T0.getTime());
+    const log = recordingLog();
+    let stopCalls = 0;
+    let stopped = false;
+    sm.on(StopTrainingJobCommand).callsFake(() => {
+      stopCalls++;
+      if (stopCalls === 1) {
+        throw Object.assign(new Error('not authorized to perform sagemaker:StopTrainingJob'), {
+          name: 'AccessDeniedException',
+        });
+      }
+      stopped = true;
+      return {};
+    });
+    sm.on(DescribeTrainingJobCommand).callsFake(() =>
+      stopped
+        ? describeResponse('Stopped', [S, D, T, transition('Stopped', 9700)])
+        : describeResponse('InProgress', [S, D, T]),
+    );
+    const outcome = await pollTrainingJob(client, 'job-1', {
+      log,
+      timeoutMs: 86_400_000,
+      sleep: clock.sleep,
+      now: clock.now,
+      random: () => 0.5,
+      retry: { attempts: 1 },
+      costCap: capPlan(),
+    });
+    expect(stopCalls).toBe(2);
+    expect(outcome.status).toBe('Stopped');
+    expect(outcome.costCapStop?.maxCostUsd).toBe(10);
+    expect(log.lines.some((l) => l.level === 'warning' && /Could not stop/.test(l.message))).toBe(
+      true,
+    );
+  });
+});

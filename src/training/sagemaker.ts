@@ -454,12 +454,16 @@ export async function pollTrainingJob(
       if (plan && !capStop && desc.TrainingJobStatus === 'InProgress' && started !== undefined) {
         const estimatedUsd = runningCostUsd((now() - started) / 1000, plan);
         if (estimatedUsd >= plan.stopAtUsd) {
-          capStop = { maxCostUsd: plan.maxCostUsd, estimatedUsd };
           log.error(
             `${jobName}: estimated cost ${formatUsd(estimatedUsd)} reached the max-cost stop point ` +
               `${formatUsd(plan.stopAtUsd)} (max-cost ${formatUsd(plan.maxCostUsd)} less the time a stop takes); stopping the job.`,
           );
-          await stopTrainingJob(client, jobName, log, { sleep, random });
+          const stop = await stopTrainingJob(client, jobName, log, { sleep, random });
+          // A stop that failed (it warned) is tried again at the next poll; a job that already
+          // ended on its own was not stopped by the cap.
+          if (stop.action === 'stop-requested') {
+            capStop = { maxCostUsd: plan.maxCostUsd, estimatedUsd };
+          }
           delay = initialDelay;
         }
       }
