@@ -9,6 +9,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   sagemaker: 'sagemaker',
   ecr: 'ecr',
   'cloudwatch-logs': 'logs',
+  pricing: 'pricing',
 };
 
 /** S3 operations authorised under other actions' names. */

@@ -3,12 +3,13 @@
 // emulator in tests and the demo, or to a VPC endpoint.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { CredentialProvider } from './credentials.js';
 import { deadlineRetryStrategy } from './retry.js';
 
-export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'STS';
+export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'STS' | 'PRICING';
 
 export interface AwsOptions {
   region: string;
@@ -61,6 +62,8 @@ export interface AwsClients {
   sagemaker: SageMakerClient;
   ecr: ECRClient;
   logs: CloudWatchLogsClient;
+  /** Price List API (instance prices); optional so stand-in client sets need not make one. */
+  pricing?: PricingClient;
 }
 
 export function createS3Client(options: AwsOptions): S3Client {
@@ -95,5 +98,11 @@ export function createAwsClients(options: AwsOptions): AwsClients {
     sagemaker: new SageMakerClient(baseConfig('SAGEMAKER', options)),
     ecr: new ECRClient(baseConfig('ECR', options)),
     logs: new CloudWatchLogsClient(baseConfig('CLOUDWATCH_LOGS', options)),
+    // The Price List API is served from us-east-1 whatever the job's region; one quick try is
+    // enough (the price table answers otherwise).
+    pricing: new PricingClient({
+      ...baseConfig('PRICING', { ...options, region: 'us-east-1' }),
+      maxAttempts: 2,
+    }),
   };
 }

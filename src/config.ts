@@ -427,6 +427,31 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     else fail(input, v, 'must be a number from 0 to 1 (e.g. 0.85)');
   }
 
+  // --- cost ---
+  const usd = (name: string, rule: string): number | undefined => {
+    if (!given.has(name)) return undefined;
+    const v = get(name);
+    const n = NUMBER.test(v) ? Number(v) : NaN;
+    if (Number.isFinite(n) && n > 0 && n <= 1_000_000) return n;
+    fail(name, v, rule);
+    return undefined;
+  };
+  const maxCostUsd = usd(
+    'max-cost',
+    'must be a positive number of US dollars (e.g. 25), at most 1000000',
+  );
+  const instancePriceUsd = usd(
+    'instance-price',
+    'must be a positive price in US dollars per instance-hour (e.g. 3.825), at most 1000000',
+  );
+  if (maxCostUsd !== undefined && local) {
+    fail(
+      'max-cost',
+      get('max-cost'),
+      'applies to SageMaker jobs; instance-type local costs nothing',
+    );
+  }
+
   // --- run ---
   const wait = bool('wait') ?? true;
   let waitTimeoutSeconds: number | undefined;
@@ -491,6 +516,8 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   }
   if (pretrainedWeights !== undefined) config.pretrainedWeights = pretrainedWeights;
   if (maxWaitSeconds !== undefined) config.maxWaitSeconds = maxWaitSeconds;
+  if (maxCostUsd !== undefined) config.maxCostUsd = maxCostUsd;
+  if (instancePriceUsd !== undefined) config.instancePriceUsd = instancePriceUsd;
   if (githubToken !== undefined) config.githubToken = githubToken;
   if (roleToAssume !== undefined) config.roleToAssume = roleToAssume;
   return config;

@@ -276,6 +276,17 @@ export const INPUTS: readonly InputSpec[] = [
     description:
       'task classify only: fail when top-1 accuracy is below this value (0-1). The mAP, precision and recall thresholds do not apply to classify.',
   },
+  // Cost
+  {
+    name: 'max-cost',
+    description:
+      'Spend cap in USD for the training job. Before starting, a job whose worst case (max-runtime × instance-count × hourly price) exceeds it is refused unless this action will stop it in time; while waiting, the job is stopped (it checkpoints) when its estimated cost reaches the cap less about 3 minutes of billing, and the run fails.',
+  },
+  {
+    name: 'instance-price',
+    description:
+      "USD per instance-hour for cost figures and max-cost, overriding the action's price table (us-east-1 on-demand prices of common GPU types). Set it for other regions, other types, or your own negotiated rate.",
+  },
   // Run
   {
     name: 'wait',
@@ -325,6 +336,11 @@ export const OUTPUTS: readonly OutputSpec[] = [
     description: 'Digest of the training image, when it was built or found.',
   },
   { name: 'billable-seconds', description: 'Billable seconds of the job (after spot savings).' },
+  {
+    name: 'cost-usd',
+    description:
+      'What the job cost in USD (billable seconds, warm pool included, × instance count × hourly price); empty when the price is unknown.',
+  },
   { name: 'comment-url', description: 'URL of the pull request comment, when one was posted.' },
   { name: 'snapshot', description: 'Fingerprint of the dataset snapshot the job trained on.' },
   { name: 'dataset-uri', description: 'S3 URI of the dataset handed to the job.' },

@@ -162,6 +162,10 @@ export function describeFailure(outcome: JobOutcome): string {
   if (outcome.credentialsExpired) {
     return `The AWS credentials expired while waiting for training job ${outcome.jobName}; the job keeps running. Gate it when it has ended with \`sagemaker-yolo report ${outcome.jobName}\`, or set role-to-assume so the action renews its credentials.`;
   }
+  if (outcome.costCapStop) {
+    const { maxCostUsd, estimatedUsd } = outcome.costCapStop;
+    return `Training job ${outcome.jobName} was stopped by max-cost: its estimated cost $${estimatedUsd.toFixed(2)} reached the cap of $${maxCostUsd.toFixed(2)} (less the time a stop takes); it ended ${outcome.status}. Raise max-cost, lower epochs or max-runtime, or use a cheaper instance-type.`;
+  }
   if (outcome.timedOut) {
     return `Gave up waiting for training job ${outcome.jobName} (status ${outcome.status}); it may still be running. Raise wait-timeout, or use wait: false and gate it later.`;
   }

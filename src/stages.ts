@@ -20,6 +20,8 @@ import { resolveTrainingImage, type DockerRunner, type ImageDeps } from './image
 import { readJobMetrics } from './metrics/read.js';
 import { createLocalBackend } from './training/local.js';
 import { createSageMakerBackend } from './training/sagemaker-backend.js';
+import { createPriceSource } from './report/price-source.js';
+import { priceListLookup } from './report/price-list.js';
 import type { Log } from './training/sagemaker.js';
 import type { Config, SnapshotDiff } from './types.js';
 import { errorMessage } from './errors.js';
@@ -101,6 +103,13 @@ export function trainingBackendFor(
     region: config.region,
     log: deps.log,
     timeoutMs: config.waitTimeoutSeconds * 1000,
+    price: createPriceSource({
+      instanceType: config.instanceType,
+      region: config.region,
+      ...(config.instancePriceUsd !== undefined ? { override: config.instancePriceUsd } : {}),
+      ...(deps.clients.pricing ? { live: priceListLookup(deps.clients.pricing) } : {}),
+      note: (m) => deps.log.info(m),
+    }),
   });
 }
 

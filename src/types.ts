@@ -1,5 +1,6 @@
 // Shared, I/O-free data shapes. Stages exchange these; builders and renderers are pure over them.
 import type { DropLimit } from './dataset/dropped.js';
+import type { CostReport } from './report/cost.js';
 
 import type { MetricKind, YoloTask } from './task.js';
 
@@ -74,6 +75,11 @@ export interface Config {
   task: YoloTask;
 
   thresholds: Threshold[];
+
+  /** `max-cost`: refuse or stop a job whose cost would pass this many USD. */
+  maxCostUsd?: number;
+  /** `instance-price`: USD per instance-hour, overriding the price table and the Price List API. */
+  instancePriceUsd?: number;
 
   wait: boolean;
   /** Overall polling timeout in seconds. */
@@ -178,6 +184,15 @@ export interface JobOutcome {
   timedOut?: boolean;
   /** The credentials expired while waiting (static ones are never refreshed); the job may still run. */
   credentialsExpired?: boolean;
+  /** Managed spot: times the job was Interrupted (capacity reclaimed) and Restarting (resumed). */
+  spotInterruptions?: number;
+  spotRestarts?: number;
+  /** Warm pool: seconds the instances were kept after the job (billed like training). */
+  warmPoolRetainedSeconds?: number;
+  /** What the job cost, or why that is unknown; absent for local runs. */
+  cost?: CostReport;
+  /** The action stopped the job because its estimated cost reached `max-cost`. */
+  costCapStop?: { maxCostUsd: number; estimatedUsd: number };
 }
 
 export interface GateCheck {

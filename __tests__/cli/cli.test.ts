@@ -215,8 +215,15 @@ describe('train on the emulator', () => {
     const result = JSON.parse(json.join('\n')) as {
       passed: boolean;
       outputs: Record<string, string>;
+      epochs: { epoch: number; values: Record<string, number | null> }[];
     };
     expect(result.passed).toBe(true);
+    // The per-epoch series from results.csv, every column.
+    expect(result.epochs.length).toBeGreaterThan(1);
+    expect(result.epochs[0]).toMatchObject({
+      epoch: 1,
+      values: { 'metrics/mAP50(B)': expect.any(Number) },
+    });
     expect(result.outputs.map50).toBe('0.9');
     expect(result.outputs.snapshot).toMatch(/^[0-9a-f]{64}$/);
     expect(backend.launched[0]?.hyperparameters.epochs).toBe(7);
@@ -224,13 +231,19 @@ describe('train on the emulator', () => {
   });
 
   it('exit 1 when the gate fails, with every check in the message', async () => {
-    const { deps, err } = harness({
+    const { deps, err, out } = harness({
       env: { ...moto.env },
       clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
       training: fakeBackend(0.5),
     });
-    expect(await runCli([...flags(), '--recall-threshold', '0.99'], deps)).toBe(1);
+    const textFlags = flags().filter((f) => f !== '--json');
+    expect(await runCli([...textFlags, '--recall-threshold', '0.99'], deps)).toBe(1);
     const text = err.join('\n');
+    // Without --json the terminal gets the report as text: verdict, metrics, a text chart.
+    const report = out.join('\n');
+    expect(report).toMatch(/== FAILED the quality gate: /);
+    expect(report).toMatch(/^ {2}mAP@0\.5 +[▁▂▃▄▅▆▇█]+ {2}/m);
+    expect(report).not.toContain('<!-- sagemaker-yolo-action:');
     expect(text).toMatch(/Quality gate failed/);
     expect(text).toMatch(/map50 0\.5000? < 0\.85/);
     expect(text).toMatch(/recall .* < 0\.99/);

@@ -81,6 +81,7 @@ describe('action.yml', () => {
       'image-uri',
       'image-digest',
       'billable-seconds',
+      'cost-usd',
       'comment-url',
       'snapshot',
       'dataset-uri',

@@ -19,6 +19,8 @@ import { basicDataset, png, removeDir, tempDir, writeTree } from '../dataset/fix
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { makeOutputArchive, METRICS_JSON, RESULTS_CSV } from '../metrics/archive.js';
 import { ISSUE, OWNER, REPO, startGitHubStandIn, type StandIn } from '../report/github-standin.js';
+import { decode } from '../report/render-html.js';
+import { mermaidBlocks, parseMermaid } from '../report/mermaid.js';
 import { runAction, webhookExample } from './action-harness.js';
 
 const BUCKET = 'acme-training';
@@ -603,5 +605,70 @@ describe('local dataset: validate and sync a snapshot before training', () => {
     } finally {
       await removeDir(bad);
     }
+  });
+});
+
+describe('cost and training in the report (emulator)', () => {
+  const dispatch = () => {
+    const payload = webhookExample('workflow_dispatch');
+    return {
+      payload,
+      env: {
+        ...runnerEnv('workflow_dispatch', 'refs/heads/main'),
+        GITHUB_REPOSITORY: String((payload.repository as { full_name: string }).full_name),
+      },
+    };
+  };
+
+  it('the summary has the Training section with a parsable chart and a cost row naming the price source', async () => {
+    const { payload, env } = dispatch();
+    const job = 'floorplans-dispatch-cost-1';
+    await placeJobOutput(job, outputArchive({ map50: 0.91 }));
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'workflow_dispatch',
+      payload,
+      env,
+      inputs: { ...baseInputs, 'job-name': job, 'instance-price': '1.5', epochs: '3' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.summary).toContain('#### Training');
+    expect(run.summary).toContain('- Epochs: 3 of 3 asked');
+    // This results.csv has metrics but no loss columns: the mAP chart only.
+    const charts = mermaidBlocks(run.summary);
+    expect(charts).toHaveLength(1);
+    expect(charts[0]).toContain('title "mAP@0.5 (upper line) and mAP@0.5:0.95 by epoch"');
+    await expect(parseMermaid(charts[0] as string)).resolves.toBe('xychart');
+    // moto reports no billable time: the cost is unknown, said so, with the price that would apply.
+    expect(decode(run.summary)).toContain(
+      '| Cost | unknown: SageMaker reported no billable time for the job (yet) · $1.500/h × 1, price from the instance-price input |',
+    );
+    expect(run.outputs['cost-usd'] ?? '').toBe('');
+  });
+
+  it('max-cost refuses a detached job whose worst case exceeds it: no job is created', async () => {
+    const { payload, env } = dispatch();
+    const job = 'floorplans-dispatch-capped-1';
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'workflow_dispatch',
+      payload,
+      env,
+      inputs: {
+        ...baseInputs,
+        'job-name': job,
+        'instance-price': '1.5',
+        'max-cost': '5',
+        'max-runtime': '43200',
+        wait: 'false',
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::max-cost: Worst case \$18\.00 \(max-runtime 12h 00m 00s × 1 × \$1\.500\/h from the instance-price input\) exceeds max-cost \$5\.00, and with wait: false nothing stops the job at the cap/,
+    );
+    await expect(
+      sagemakerClient().send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
+    ).rejects.toThrow();
   });
 });

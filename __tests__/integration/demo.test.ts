@@ -23,24 +23,26 @@ describe('scripts/demo.sh', () => {
   it('runs validate -> sync -> local training -> gate -> comment without an AWS account', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'demo-'));
     try {
-      const { code, output } = await runDemo({
-        DEMO_DIR: dir,
-        DEMO_IMAGES: '16',
-        DEMO_EPOCHS: '1',
-        DEMO_IMGSZ: '64',
-      });
+      // The quick setting (the default trains 30 epochs for minutes: see the README).
+      const { code, output } = await runDemo({ DEMO_DIR: dir, DEMO_QUICK: '1' });
       expect(output).toMatch(/Quality gate|map50/);
       expect(code).toBe(0);
       // Each stage ran for real.
       expect(output).toMatch(/== Dataset: validate/);
       expect(output).toMatch(/\[yolo-metrics\] epoch=1 /);
       expect(output).toContain('Trained with training-container/train.py in .venv (DEMO_DOCKER=1');
+      expect(output).toMatch(/\[yolo-metrics\] epoch=2 /);
       expect(output).toMatch(/✓ map50 .* >= 0 \(map50-threshold\)/);
       const comment = readFileSync(path.join(dir, 'comment.md'), 'utf8');
       expect(comment).toContain('<!-- sagemaker-yolo-action:default -->');
       expect(comment).toMatch(/passed the quality gate/);
       expect(comment).toMatch(/\| room \| \d+ \|/);
       expect(comment).toMatch(/Snapshot \| `[0-9a-f]{12}`/);
+      // The Training section with both curves (2 epochs are enough for a line).
+      expect(comment).toContain('- Epochs: 2 of 2 asked');
+      expect(comment.match(/^```mermaid$/gm)).toHaveLength(2);
+      // A local run costs no AWS money: no cost row rather than a made-up one.
+      expect(comment).not.toMatch(/\| Cost \|/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -45,6 +45,7 @@ describe('metricsOutputs', () => {
       'job-name': 'acme-pr-12-abc1234',
       'model-uri': 's3://b/output/acme-pr-12-abc1234/output/model.tar.gz',
       'billable-seconds': '1191',
+      'cost-usd': '', // no price attached: unknown, not 0
     });
   });
 

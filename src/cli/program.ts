@@ -17,6 +17,10 @@ import { runPipeline, type Stages, type TrainingBackend } from '../pipeline.js';
 import { commentMarker } from '../report/comment.js';
 import { upsertStickyComment } from '../report/github.js';
 import { renderPipelineReport } from '../report/render.js';
+import { priceListLookup } from '../report/price-list.js';
+import { withJobCost } from '../report/price-source.js';
+import { renderTerminalReport } from '../report/terminal.js';
+import type { ReportInput } from '../pipeline.js';
 import { createStages } from '../stages.js';
 import { TrainingLogTailer } from '../training/logs.js';
 import { describeToOutcome, stopTrainingJob } from '../training/sagemaker.js';
@@ -81,7 +85,7 @@ const INTERRUPTED = 130;
 /** Descriptions that differ from the action's: what the flag does in a terminal. */
 const CLI_DESCRIPTIONS: Readonly<Record<string, string>> = {
   comment:
-    '`report --pr`: post (or update) the sticky PR comment; false prints it instead. `train` never posts: it prints the comment (and writes --comment-file)',
+    '`report --pr`: post (or update) the sticky PR comment; false prints it instead. `train` never posts: it prints the report as text (and writes the comment to --comment-file)',
 };
 
 const GITHUB_TOKEN_HELP = `
@@ -300,12 +304,14 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       const config = readCliConfig(opts, deps);
       const clients = makeClients(config);
       let comment = '';
+      let reported: ReportInput | undefined;
       const stages0 = createStages(config, {
         clients,
         log,
         actionRoot: deps.actionRoot,
         ...(deps.training ? { training: deps.training } : {}),
         report: async (input) => {
+          reported = input;
           comment = renderPipelineReport(input);
           if (typeof opts.commentFile === 'string') await writeFile(opts.commentFile, comment);
           return {};
@@ -342,11 +348,19 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         running = ended ? undefined : job;
       });
       const result = await runPipeline(config, stages, io);
-      if (comment && !opts.json) sinks.out(`\n${comment}`);
+      // The terminal gets the report as text (the PR comment's markdown goes to --comment-file).
+      if (reported && !opts.json) sinks.out(`\n${terminalReport(reported)}`);
       if (result.failure) sinks.err(`\n${result.failure}`);
       if (opts.json)
         stdout(
-          runnerSafeJson({ passed: result.passed ?? null, outputs, gate: result.gate ?? null }),
+          runnerSafeJson({
+            passed: result.passed ?? null,
+            outputs,
+            gate: result.gate ?? null,
+            cost: result.outcome?.cost ?? null,
+            // Per-epoch series from results.csv (every column, NaN as null).
+            epochs: result.metrics?.epochs ?? [],
+          }),
         );
       return result.passed === false ? 1 : 0;
     }),
@@ -470,9 +484,16 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       const target = commentTarget({ pr, repository }, config, deps.env);
       if (target) config.context = { ...config.context, prNumber: target.issueNumber };
       const clients = makeClients(config);
-      const outcome = describeToOutcome(
-        await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
-        config.region,
+      const outcome = await withJobCost(
+        describeToOutcome(
+          await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
+          config.region,
+        ),
+        {
+          ...(config.instancePriceUsd !== undefined ? { override: config.instancePriceUsd } : {}),
+          ...(clients.pricing ? { live: priceListLookup(clients.pricing) } : {}),
+          note: (m) => log.info(m),
+        },
       );
       if (outcome.status !== 'Completed') {
         sinks.err(
@@ -519,6 +540,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
             passed: gate.passed,
             gate,
             metrics,
+            cost: outcome.cost ?? null,
             ...(posted ? { comment: posted } : {}),
           }),
         );
@@ -529,6 +551,15 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   );
 
   return { program, exitCode: () => exitCode };
+}
+
+function terminalReport(input: ReportInput): string {
+  return renderTerminalReport({
+    job: input.outcome,
+    metrics: input.metrics,
+    ...(input.gate ? { gate: input.gate } : {}),
+    hyperparameters: input.config.hyperparameters,
+  });
 }
 
 /** Parses and runs; returns the exit code (commander usage errors -> 2). */

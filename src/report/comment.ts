@@ -5,6 +5,8 @@ import { METRIC_LABELS, formatThreshold, formatValue, isReported } from '../metr
 import { progressColumn } from '../metrics/results-csv.js';
 import { KIND_LABELS, KIND_SUFFIXES, METRIC_KINDS, primaryKind, type YoloTask } from '../task.js';
 import { spotSavings } from '../training/status.js';
+import { describePriceOrigin, formatCost, formatHourly, formatUsd } from './cost.js';
+import { trainingSection } from './training-section.js';
 import type {
   ClassMetrics,
   DatasetRef,
@@ -81,6 +83,7 @@ export function isJobFailure(job: JobOutcome): boolean {
 
 function headline(data: ReportData): string {
   const { job, gate } = data;
+  if (job.costCapStop) return '⏹️ Training job stopped at the max-cost spend cap';
   if (job.timedOut) return '⏳ Stopped waiting for the training job: it may still be running';
   if (job.credentialsExpired) {
     return '🔑 The AWS credentials expired while waiting: the training job keeps running';
@@ -305,6 +308,8 @@ function jobSection(data: ReportData): string {
   ]);
   rows.push(['Training time', formatDuration(job.trainingSeconds)]);
   rows.push(['Billable time', formatDuration(job.billableSeconds)]);
+  const cost = costCell(job);
+  if (cost) rows.push(['Cost', cost]);
   if (data.imageUri) rows.push(['Image', code(data.imageUri)]);
   if (job.modelArtifactsUri && job.status === 'Completed') {
     rows.push(['Model', code(job.modelArtifactsUri)]);
@@ -312,6 +317,28 @@ function jobSection(data: ReportData): string {
   const hp = formatHyperparameters(data.hyperparameters);
   if (hp) rows.push(['Hyperparameters', hp]);
   return ['#### Training job', '', table(['', ''], rows)].join('\n');
+}
+
+/** The cost, the price it used and where that price came from; undefined for local runs. */
+function costCell(job: JobOutcome): string | undefined {
+  const report = job.cost;
+  if (!report) return undefined;
+  const text = formatCost(report);
+  const price = report.known ? report.cost.price : report.price;
+  // One escape for the whole cell: `$` pairs could otherwise render as GitHub math.
+  if (!price)
+    return escapeInline(
+      `${text}${report.known ? '' : ' (set instance-price to see the cost)'}`,
+      400,
+    );
+  const warm =
+    job.warmPoolRetainedSeconds !== undefined && job.warmPoolRetainedSeconds > 0
+      ? `, warm pool ${formatDuration(job.warmPoolRetainedSeconds)} included`
+      : '';
+  return escapeInline(
+    `${text} · ${formatHourly(price)} × ${job.instanceCount}${warm}, price from ${describePriceOrigin(price)}`,
+    400,
+  );
 }
 
 /** A short hex fingerprint in a code span; anything else escaped (it is not ours then). */
@@ -392,6 +419,11 @@ function whatToCheck(job: JobOutcome): string[] {
       `When the job has ended, gate it and update this comment with \`sagemaker-yolo report ${escapeInline(job.jobName, 63)} --pr <number>\`.`,
       'Set `role-to-assume` so the action renews its own credentials while it waits, or start long jobs with `wait: false`.',
     );
+  } else if (job.costCapStop) {
+    items.push(
+      `This action stopped the job when its estimated cost reached ${formatUsd(job.costCapStop.estimatedUsd)} (max-cost ${formatUsd(job.costCapStop.maxCostUsd)}). Raise \`max-cost\`, lower \`epochs\` or \`max-runtime\`, or pick a cheaper \`instance-type\`.`,
+      'Checkpoints were saved: a re-run resumes from the last one.',
+    );
   } else if (job.timedOut) {
     items.push(
       'The action stopped waiting, not the job: check its status in the console before starting another run.',
@@ -424,6 +456,8 @@ interface Limits {
   classes: number;
   diffClasses: number;
   reasonChars: number;
+  /** Rows of the Training section's per-epoch table. */
+  epochRows: number;
 }
 
 function render(data: ReportData, limits: Limits): string {
@@ -448,6 +482,10 @@ function render(data: ReportData, limits: Limits): string {
     if (epochs) parts.push(epochs, '');
     const perClass = perClassSection(metrics, limits.classes, task);
     if (perClass) parts.push(perClass, '');
+    const training = trainingSection(metrics, job, data.hyperparameters, {
+      tableRows: limits.epochRows,
+    });
+    if (training) parts.push(training, '');
   }
 
   parts.push(jobSection(data), '', datasetSection(data.dataset, limits.diffClasses), '');
@@ -472,12 +510,14 @@ export function renderReport(data: ReportData, options: RenderOptions = {}): str
     classes: options.maxClasses ?? 100,
     diffClasses: options.maxDiffClasses ?? 50,
     reasonChars: 4000,
+    epochRows: 60,
   };
   let body = render(data, limits);
   // Halve the biggest variable parts in turn; each step strictly shrinks, so this ends.
   while (markdownSize(body) > maxBytes) {
     if (limits.classes > 0) limits.classes = Math.floor(limits.classes / 2);
     else if (limits.diffClasses > 0) limits.diffClasses = Math.floor(limits.diffClasses / 2);
+    else if (limits.epochRows > 0) limits.epochRows = Math.floor(limits.epochRows / 2);
     else if (limits.reasonChars > 200) limits.reasonChars = Math.floor(limits.reasonChars / 2);
     else break;
     body = render(data, limits);

@@ -32,5 +32,7 @@ export function metricsOutputs(
       outcome.billableSeconds !== undefined && Number.isFinite(outcome.billableSeconds)
         ? String(Math.round(outcome.billableSeconds))
         : '',
+    // Cents are what a bill shows; four decimals keep short jobs from reading 0.
+    'cost-usd': outcome.cost?.known ? outcome.cost.cost.usd.toFixed(4) : '',
   };
 }

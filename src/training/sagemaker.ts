@@ -18,6 +18,7 @@ import {
 } from '../retry.js';
 import { JOB_NAME_PATTERN, suffixJobName } from '../jobname.js';
 import type { JobOutcome } from '../types.js';
+import { formatUsd, runningCostUsd, type CapPlan } from '../report/cost.js';
 import { validateRequest } from './request.js';
 import {
   formatOutcome,
@@ -116,7 +117,45 @@ export function describeToOutcome(desc: DescribeTrainingJobResponse, region: str
     ...(secondary === 'MaxRuntimeExceeded' || secondary === 'MaxWaitTimeExceeded'
       ? { limitExceeded: secondary }
       : {}),
+    ...spotCounts(desc),
+    ...(desc.WarmPoolStatus?.ResourceRetainedBillableTimeInSeconds !== undefined
+      ? { warmPoolRetainedSeconds: desc.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds }
+      : {}),
   };
+}
+
+/** Interruptions and restarts in the job's transition history (the whole run, not just our polls). */
+function spotCounts(
+  desc: DescribeTrainingJobResponse,
+): Pick<JobOutcome, 'spotInterruptions' | 'spotRestarts'> {
+  if (!desc.EnableManagedSpotTraining) return {};
+  const transitions = desc.SecondaryStatusTransitions ?? [];
+  return {
+    spotInterruptions: transitions.filter((t) => t.Status === 'Interrupted').length,
+    spotRestarts: transitions.filter((t) => t.Status === 'Restarting').length,
+  };
+}
+
+/** Statuses before any instance is billed. */
+const UNBILLED_SECONDARY = new Set(['Starting', 'Pending']);
+
+/**
+ * When the job's instances started billing: TrainingStartTime, else the first transition past
+ * Starting (some responses carry only transitions). Milliseconds, or undefined before that.
+ */
+export function billingStartMs(desc: DescribeTrainingJobResponse): number | undefined {
+  const start = desc.TrainingStartTime;
+  if (start !== undefined) {
+    const ms = new Date(start).getTime();
+    if (Number.isFinite(ms)) return ms;
+  }
+  for (const t of desc.SecondaryStatusTransitions ?? []) {
+    if (t.Status && !UNBILLED_SECONDARY.has(t.Status) && t.StartTime !== undefined) {
+      const ms = new Date(t.StartTime).getTime();
+      if (Number.isFinite(ms)) return ms;
+    }
+  }
+  return undefined;
 }
 
 /** `<base>-r<n>`, base shortened so the result stays a valid name of at most 63 characters. */
@@ -318,6 +357,11 @@ export interface PollOptions {
   region?: string;
   /** Per-describe retries for throttling/network errors (default 4 attempts, 1 s base, 20 s cap). */
   retry?: Pick<RetryOptions, 'attempts' | 'baseMs' | 'capMs'>;
+  /**
+   * `max-cost`: once the running cost (wall time since billing started × count × price, an upper
+   * bound) reaches plan.stopAtUsd, request StopTrainingJob and keep polling until it has stopped.
+   */
+  costCap?: CapPlan;
 }
 
 const WARN_STATUSES = new Set(['Interrupted', 'MaxRuntimeExceeded', 'MaxWaitTimeExceeded']);
@@ -358,6 +402,7 @@ export async function pollTrainingJob(
   let lastSecondary: string | undefined;
   let failing = false;
   let onPollFailed = false;
+  let capStop: JobOutcome['costCapStop'];
   const runOnPoll = async () => {
     if (!options.onPoll) return;
     try {
@@ -418,7 +463,10 @@ export async function pollTrainingJob(
       await runOnPoll();
 
       if (isTerminalStatus(desc.TrainingJobStatus)) {
-        const outcome = describeToOutcome(desc, region);
+        const outcome = {
+          ...describeToOutcome(desc, region),
+          ...(capStop ? { costCapStop: capStop } : {}),
+        };
         log.info(formatOutcome(outcome));
         if (outcome.status === 'Failed') {
           log.error(
@@ -427,6 +475,25 @@ export async function pollTrainingJob(
         }
         return outcome;
       }
+
+      const plan = options.costCap;
+      const started = billingStartMs(desc);
+      if (plan && !capStop && desc.TrainingJobStatus === 'InProgress' && started !== undefined) {
+        const estimatedUsd = runningCostUsd((now() - started) / 1000, plan);
+        if (estimatedUsd >= plan.stopAtUsd) {
+          log.error(
+            `${jobName}: estimated cost ${formatUsd(estimatedUsd)} reached the max-cost stop point ` +
+              `${formatUsd(plan.stopAtUsd)} (max-cost ${formatUsd(plan.maxCostUsd)} less the time a stop takes); stopping the job.`,
+          );
+          const stop = await stopTrainingJob(client, jobName, log, { sleep, random });
+          // A stop that failed (it warned) is tried again at the next poll; a job that already
+          // ended on its own was not stopped by the cap.
+          if (stop.action === 'stop-requested') {
+            capStop = { maxCostUsd: plan.maxCostUsd, estimatedUsd };
+          }
+          delay = initialDelay;
+        }
+      }
     }
 
     const remaining = deadline - now();
@@ -434,6 +501,7 @@ export async function pollTrainingJob(
       // `last` is set: the no-response case threw above.
       const outcome = {
         ...describeToOutcome(last as DescribeTrainingJobResponse, region),
+        ...(capStop ? { costCapStop: capStop } : {}),
         timedOut: true,
       };
       log.warning(
