@@ -578,7 +578,7 @@ describe('local dataset: validate and sync a snapshot before training', () => {
     }
   });
 
-  it('a dataset with label errors fails with annotations and uploads nothing', async () => {
+  it('a dataset with more dropped images than max-dropped-images fails with annotations and uploads nothing', async () => {
     const bad = await tempDir('action-bad-');
     try {
       await writeTree(bad, { ...basicDataset(), 'labels/train/a.txt': '7 0.5 0.5 0.2 0.2\n' });
@@ -597,7 +597,14 @@ describe('local dataset: validate and sync a snapshot before training', () => {
         inputs,
       });
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/::error file=.*labels\/train\/a\.txt,line=1::/);
+      // ultralytics would drop that image (class 7 >= nc): a warning on its line; 1 of 5 images is
+      // more than the default 5% allows, so the run fails before anything is uploaded
+      expect(run.stdout).toMatch(
+        /::warning file=.*labels\/train\/a\.txt,line=1::class id 7 is outside \[0, 1\]/,
+      );
+      expect(run.stdout).toMatch(
+        /::error .*ultralytics would drop 1 of 5 images.*max-dropped-images/,
+      );
       const listed = await s3.send(
         new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'bad-run/' }),
       );

@@ -50,10 +50,12 @@ const yamlList = (values: readonly string[]) =>
   );
 
 /** Hostile class names, and file names that carry the hostile strings (images and orphan labels). */
-function hostileDataset(): Record<string, string | Buffer> {
+function hostileDataset(
+  classNames: readonly string[] = ['room', ...HOSTILE],
+): Record<string, string | Buffer> {
   const tree = basicDataset();
   tree['data.yaml'] =
-    `path: .\ntrain: images/train\nval: images/val\nnames: ${yamlList(['room', ...HOSTILE])}\n`;
+    `path: .\ntrain: images/train\nval: images/val\nnames: ${yamlList(classNames)}\n`;
   HOSTILE.forEach((h, i) => {
     const name = h.replace(/\//g, '_');
     tree[`images/train/${name}.png`] = png(8, 8, 10 + i);
@@ -126,11 +128,34 @@ describe('the CLI process', () => {
     expect(smuggledCommands(run.stderr)).toEqual([]);
   });
 
-  it('validate --json: still JSON, with the names exactly as in the yaml', async () => {
+  it('validate --json: still JSON; a class name with a line break is an error naming it', async () => {
     const run = await runProcess(cli.file, ['validate', '--dataset', dataset, '--json'], {});
+    expect(run.code).toBe(1);
     expect(smuggledCommands(run.stdout)).toEqual([]);
-    const report = JSON.parse(run.stdout) as { names: string[] };
-    expect(report.names).toEqual(['room', ...HOSTILE]);
+    const report = JSON.parse(run.stdout) as {
+      findings: { severity: string; message: string; line?: number }[];
+    };
+    // eslint-disable-next-line no-control-regex -- the characters the validator refuses
+    const broken = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+    const expected = HOSTILE.flatMap((name, i) => (broken.test(name) ? [`names[${i + 1}]`] : []));
+    const refused = report.findings
+      .filter((f) => f.severity === 'error' && /contains a control character/.test(f.message))
+      .map((f) => f.message.split(' ')[0]);
+    expect(expected.length).toBeGreaterThan(5);
+    expect(refused).toEqual(expected);
+  });
+
+  it('validate --json: still JSON, with hostile file names exactly as on disk', async () => {
+    const plain = await tempDir('hostile-files-');
+    dirs.push(plain);
+    const classNames = ['room', ...HOSTILE.map((_, i) => `class${i + 1}`)];
+    await writeTree(plain, hostileDataset(classNames));
+    const run = await runProcess(cli.file, ['validate', '--dataset', plain, '--json'], {});
+    expect(smuggledCommands(run.stdout)).toEqual([]);
+    const report = JSON.parse(run.stdout) as { names: string[]; findings: { file: string }[] };
+    expect(report.names).toEqual(classNames);
+    const files = report.findings.map((f) => f.file).join('\n');
+    for (const h of HOSTILE) expect(files).toContain(h.replace(/\//g, '_'));
   });
 
   it('logs: a training log full of commands comes out fenced, one fence for the page', async () => {
