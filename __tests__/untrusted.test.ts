@@ -1,7 +1,7 @@
 // Workflow-command injection, fixed by construction: the one fenced path (src/untrusted.ts), the
 // only writers that use it (src/action-log.ts, src/cli/console-log.ts), and every sink driven with
 // hostile strings while the real process.stdout/stderr are watched through a model of the runner.
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,25 +14,7 @@ import {
   runnerSafeJson,
   runnerSafeText,
 } from '../src/untrusted.js';
-import { HOSTILE, smuggledCommands } from './helpers/runner-commands.js';
-
-/** Everything written to the real process.stdout and process.stderr while `fn` runs. */
-async function captureProcessOutput(fn: () => unknown): Promise<string> {
-  let text = '';
-  const grab = (chunk: unknown) => {
-    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
-    return true;
-  };
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(grab);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(grab);
-  try {
-    await fn();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return text;
-}
+import { captureProcessOutput, HOSTILE, smuggledCommands } from './helpers/runner-commands.js';
 
 describe('the runner model used by these tests', () => {
   it('finds the command each hostile string smuggles when written raw (so the tests can fail)', () => {

@@ -2,6 +2,7 @@
 // text could have smuggled in. It splits on every line break a runner or viewer might honour,
 // follows `::stop-commands::<token>` ... `::<token>::` fences, and reports each line outside a fence
 // that the runner would execute and that the action itself did not issue.
+import { jest } from '@jest/globals';
 import { LINE_BREAKS } from '../../src/untrusted.js';
 
 /** Commands the action issues through @actions/core (with escaped data). */
@@ -91,3 +92,21 @@ export const HOSTILE = [
   'room\n::warning::INJECTED forged annotation',
   'room\v::notice::INJECTED',
 ] as const;
+
+/** Everything written to the real process.stdout and process.stderr while `fn` runs. */
+export async function captureProcessOutput(fn: () => unknown): Promise<string> {
+  let text = '';
+  const grab = (chunk: unknown) => {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
+    return true;
+  };
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(grab);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(grab);
+  try {
+    await fn();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return text;
+}

@@ -3,7 +3,7 @@
 // summary, sync table, dataset diff, status transitions, formatOutcome, the CloudWatch log tail),
 // and the real output of the bundled CLI and action processes (or, where the job is a client mock,
 // the real process.stdout/stderr) is read the way the runner reads it.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -32,7 +32,7 @@ import { basicDataset, png, removeDir, tempDir, writeTree } from '../dataset/fix
 import { bundleEntry, type Bundle } from '../helpers/bundle.js';
 import { PR_CONTEXT, testConfig } from '../helpers/config.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { HOSTILE, smuggledCommands } from '../helpers/runner-commands.js';
+import { captureProcessOutput, HOSTILE, smuggledCommands } from '../helpers/runner-commands.js';
 import { describeResponse, transition } from '../training/fixtures.js';
 import { webhookExample } from './action-harness.js';
 
@@ -81,23 +81,6 @@ function runProcess(
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
-}
-
-async function captureProcessOutput(fn: () => Promise<unknown>): Promise<string> {
-  let text = '';
-  const grab = (chunk: unknown) => {
-    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
-    return true;
-  };
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(grab);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(grab);
-  try {
-    await fn();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return text;
 }
 
 beforeAll(async () => {
