@@ -62,6 +62,21 @@ function dropLimitOption(value: string): DropLimit {
   }
 }
 
+/** The flags that decide how validation reads the dataset: the same for validate and sync. */
+function withValidationOptions(command: Command): Command {
+  return command
+    .option(
+      '--task <task>',
+      `how the model reads labels: ${TASKS.join(', ')} (default: from --model, else detect)`,
+    )
+    .option('--model <model>', 'the model to train (e.g. yolov8n-seg.pt): its name sets the task')
+    .option(
+      '--max-dropped-images <n|%>',
+      'fail when ultralytics would drop more images (a count, or a percentage of all images)',
+      inputSpec('max-dropped-images').default,
+    );
+}
+
 export function registerDatasetCommands(program: Command, deps: DatasetCommandDeps = {}): void {
   const stdout = deps.stdout ?? processStdout;
   const stderr = deps.stderr ?? processSinks.err;
@@ -96,20 +111,9 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     }
   };
 
-  program
-    .command('validate')
+  withValidationOptions(program.command('validate'))
     .description('check a YOLO dataset (yaml, images, labels) before training on it')
     .requiredOption('--dataset <dir>', 'dataset directory or its yaml file')
-    .option(
-      '--task <task>',
-      `how the model reads labels: ${TASKS.join(', ')} (default: from --model, else detect)`,
-    )
-    .option('--model <model>', 'the model to train (e.g. yolov8n-seg.pt): its name sets the task')
-    .option(
-      '--max-dropped-images <n|%>',
-      'fail when ultralytics would drop more images (a count, or a percentage of all images)',
-      inputSpec('max-dropped-images').default,
-    )
     .option('--fix', 'rewrite label files so ultralytics keeps their images (never touches images)')
     .option('--dry-run', 'with --fix: show what would change, write nothing')
     .option('--json', 'print the report as JSON')
@@ -150,8 +154,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
       })();
     });
 
-  program
-    .command('sync')
+  withValidationOptions(program.command('sync'))
     .description('validate a dataset and sync it to S3 as a content-addressed snapshot')
     .requiredOption('--dataset <dir>', 'dataset directory or its yaml file')
     .requiredOption('--bucket <bucket>', 'S3 bucket')
@@ -164,16 +167,6 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .option('--aws-region <region>', 'same as --region (the spelling of train and report)')
     .option('--concurrency <n>', 'uploads at once', '16')
     .option('--branch <name>', "record the snapshot as this branch's latest (for PR diffs)")
-    .option(
-      '--task <task>',
-      `how the model reads labels: ${TASKS.join(', ')} (default: from --model, else detect)`,
-    )
-    .option('--model <model>', 'the model to train (e.g. yolov8n-seg.pt): its name sets the task')
-    .option(
-      '--max-dropped-images <n|%>',
-      'fail when ultralytics would drop more images (a count, or a percentage of all images)',
-      inputSpec('max-dropped-images').default,
-    )
     .option('--json', 'print the validation report and the sync result as JSON')
     .exitOverride(usageExit)
     .action(function (this: Command) {
