@@ -15,6 +15,7 @@ import {
 import { INPUTS, MAX_RUNTIME_LIMIT_SECONDS } from './inputs.js';
 import { deriveJobName, isValidJobName, JOB_NAME_MAX_LENGTH } from './jobname.js';
 import { readLockdown } from './lockdown.js';
+import { readModelSettings } from './model/settings.js';
 import { bucketNameProblem, tryParseS3Uri } from './s3.js';
 import { TASKS, isYoloTask, modelForTask, namedTask, type YoloTask } from './task.js';
 import type { Config, GateMetric, Hyperparameters, RunContext, Threshold } from './types.js';
@@ -467,6 +468,8 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     fail('fork-pull-requests', forkPullRequests, 'must be validate or train');
   }
 
+  const modelLifecycle = readModelSettings({ get, given: (n) => given.has(n), bool, fail });
+
   // push: false builds into the runner's daemon only; SageMaker could not pull that image.
   if (push === false && !local && imageUri === undefined && purpose !== 'image') {
     fail(
@@ -504,6 +507,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     waitTimeoutSeconds: waitTimeoutSeconds as number,
     comment,
     trainForkPullRequests: forkPullRequests === 'train',
+    model: modelLifecycle,
     context,
   };
   if (datasetS3Uri !== undefined) config.datasetS3Uri = datasetS3Uri;

@@ -57,6 +57,8 @@ export function runContextFromEnv(env: NodeJS.ProcessEnv, payload: EventPayload)
   if (prNumber !== undefined) context.prNumber = prNumber;
   const baseRef = text(base?.ref) ?? text(env.GITHUB_BASE_REF);
   if (baseRef !== undefined) context.baseRef = baseRef;
+  const headRef = pr ? (text(head?.ref) ?? text(env.GITHUB_HEAD_REF)) : undefined;
+  if (headRef !== undefined) context.headRef = headRef;
   const defaultBranch = text(repositoryPayload?.default_branch);
   if (defaultBranch !== undefined) context.defaultBranch = defaultBranch;
   return context;

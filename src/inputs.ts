@@ -276,6 +276,35 @@ export const INPUTS: readonly InputSpec[] = [
     description:
       'task classify only: fail when top-1 accuracy is below this value (0-1). The mAP, precision and recall thresholds do not apply to classify.',
   },
+  {
+    name: 'max-regression',
+    description:
+      "Also fail when mAP@0.5 (top-1 for classify) or any thresholded metric falls more than this (0-1, e.g. 0.02) below the baseline: the champion of the pull request's base branch, or of the run's own branch. No champion yet: only the thresholds apply. Optional.",
+  },
+  // Model life cycle
+  {
+    name: 'promote',
+    description:
+      "Make a model that passes the gate its branch's champion (s3://<bucket>/<prefix>/models/<branch>/champion.json): auto (push, schedule or workflow_dispatch on the default branch only), always (any run on a branch, a pull request's head branch included) or never.",
+    default: 'auto',
+  },
+  {
+    name: 'force-retrain',
+    description:
+      'Train even when a completed job with identical inputs (dataset snapshot, image, hyperparameters, instance type and count, task) is recorded; by default that job is reused and nothing is trained.',
+    default: 'false',
+  },
+  {
+    name: 'model-package-group',
+    description:
+      'SageMaker Model Registry group a model that passes the gate is registered in (created when missing). Empty: no registration.',
+  },
+  {
+    name: 'approve-model',
+    description:
+      'Register the model as Approved instead of PendingManualApproval (needs model-package-group).',
+    default: 'false',
+  },
   // Cost
   {
     name: 'max-cost',
@@ -343,6 +372,36 @@ export const OUTPUTS: readonly OutputSpec[] = [
   },
   { name: 'comment-url', description: 'URL of the pull request comment, when one was posted.' },
   { name: 'snapshot', description: 'Fingerprint of the dataset snapshot the job trained on.' },
+  {
+    name: 'baseline-map50',
+    description:
+      "mAP@0.5 of the baseline (the base branch's champion on a pull request, else the branch's own); empty when there is none.",
+  },
+  {
+    name: 'map50-delta',
+    description: 'mAP@0.5 of this model minus the baseline; empty without a baseline.',
+  },
+  {
+    name: 'promoted',
+    description: "true when this model became its branch's champion.",
+  },
+  {
+    name: 'champion-uri',
+    description: 'S3 URI of the champion.json this model was written to, when promoted.',
+  },
+  {
+    name: 'run-key',
+    description:
+      'Hash of the inputs that decide what the job learns; identical inputs reuse the recorded job.',
+  },
+  {
+    name: 'reused',
+    description: 'true when a recorded job with identical inputs was reused instead of training.',
+  },
+  {
+    name: 'model-package-arn',
+    description: 'ARN of the Model Registry entry, when the model was registered.',
+  },
   { name: 'dataset-uri', description: 'S3 URI of the dataset handed to the job.' },
 ];
 

@@ -5,6 +5,14 @@ import { evaluateGate } from './metrics/gate.js';
 import { metricsOutputs } from './report/summary.js';
 import type { ImageResult } from './image/build.js';
 import type { TrainingDataset } from './training/request.js';
+import {
+  finishModelLifecycle,
+  findReusableJob,
+  loadBaseline,
+  regressionGateFor,
+  type LifecycleReport,
+  type ModelStages,
+} from './model/lifecycle.js';
 
 export type { ImageResult };
 
@@ -39,6 +47,8 @@ export interface ReportInput {
   gate?: GateResult;
   dataset: DatasetRef;
   image: ImageResult;
+  /** Baseline comparison, reuse, promotion and registration (absent without model stages). */
+  lifecycle?: LifecycleReport;
 }
 
 export interface Stages {
@@ -51,6 +61,8 @@ export interface Stages {
   readMetrics(outcome: JobOutcome): Promise<Metrics>;
   /** Comment, summary: best effort, returns the comment URL when one was posted. */
   report(input: ReportInput): Promise<{ commentUrl?: string }>;
+  /** Champion, run records and Model Registry; absent where nothing is stored (tests, reports). */
+  model?: ModelStages;
 }
 
 export interface PipelineIO {
@@ -108,9 +120,12 @@ export async function runPipeline(
   io.setOutput('image-uri', image.imageUri);
   if (image.imageDigest) io.setOutput('image-digest', image.imageDigest);
 
-  const launch = await io.group('Training job: start', () =>
-    stages.training.launch(config, image, dataset),
+  const reuse = await io.group('Training job: start', () =>
+    findReusableJob(config, stages, io, dataset, image),
   );
+  const launch: LaunchResult = reuse.outcome
+    ? { jobName: reuse.outcome.jobName, attached: false, alreadyEnded: reuse.outcome }
+    : await io.group('Training job: start', () => stages.training.launch(config, image, dataset));
   io.setOutput('job-name', launch.jobName);
   io.jobState(launch.jobName, launch.alreadyEnded !== undefined);
 
@@ -140,21 +155,44 @@ export async function runPipeline(
   }
 
   const metrics = await io.group('Metrics', () => stages.readMetrics(outcome));
-  const gate = evaluateGate(metrics, config.thresholds);
+  const baseline = await loadBaseline(config, stages, io, dataset.ref);
+  const gate = evaluateGate(metrics, config.thresholds, regressionGateFor(config, baseline));
   setOutputs(io, metricsOutputs(metrics, gate, outcome));
   io.info(gate.message);
 
+  const lifecycle = await finishModelLifecycle({
+    config,
+    stages,
+    io,
+    outcome,
+    metrics,
+    gate,
+    image,
+    dataset: dataset.ref,
+    reuse,
+    ...(baseline ? { baseline } : {}),
+  });
+
   const { commentUrl } = await io.group('Report', () =>
-    stages.report({ config, outcome, metrics, gate, dataset: dataset.ref, image }),
+    stages.report({
+      config,
+      outcome,
+      metrics,
+      gate,
+      dataset: dataset.ref,
+      image,
+      lifecycle: lifecycle.report,
+    }),
   );
   if (commentUrl) io.setOutput('comment-url', commentUrl);
 
+  const failure = gate.passed ? lifecycle.failure : `Quality gate failed:\n${gate.message}`;
   return {
     passed: gate.passed,
     outcome,
     metrics,
     gate,
-    ...(gate.passed ? {} : { failure: `Quality gate failed:\n${gate.message}` }),
+    ...(failure ? { failure } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import { formatSyncTable, syncSnapshot } from './dataset/sync.js';
 import { inspectDataset, type DatasetInspection } from './dataset/validate.js';
 import { resolveTrainingImage, type DockerRunner, type ImageDeps } from './image/build.js';
 import { readJobMetrics } from './metrics/read.js';
+import { createModelStages } from './model/stages.js';
 import { createLocalBackend } from './training/local.js';
 import { createSageMakerBackend } from './training/sagemaker-backend.js';
 import { createPriceSource } from './report/price-source.js';
@@ -215,5 +216,11 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       readJobMetrics(deps.clients.s3, outcome, { log: (m) => log.info(m), task: config.task }),
 
     report: (input) => deps.report(input),
+
+    model: createModelStages(config, {
+      s3: deps.clients.s3,
+      sagemaker: deps.clients.sagemaker,
+      log,
+    }),
   };
 }

@@ -1,6 +1,7 @@
 // Shared, I/O-free data shapes. Stages exchange these; builders and renderers are pure over them.
 import type { DropLimit } from './dataset/dropped.js';
 import type { CostReport } from './report/cost.js';
+import type { ModelSettings } from './model/settings.js';
 
 import type { MetricKind, YoloTask } from './task.js';
 
@@ -31,6 +32,8 @@ export interface RunContext {
   /** Head repo differs from the base repo: no secrets, read-only token. */
   isForkPullRequest: boolean;
   baseRef?: string; // PR base branch
+  /** PR head branch (a PR's own branch, where promote: always puts its champion). */
+  headRef?: string;
   defaultBranch?: string;
 }
 
@@ -88,6 +91,8 @@ export interface Config {
   comment: boolean;
   /** A fork's pull request runs the whole pipeline (fork-pull-requests: train), not just validation. */
   trainForkPullRequests: boolean;
+  /** Champion promotion, regression gate, run-key reuse and Model Registry (issue 12). */
+  model: ModelSettings;
 
   context: RunContext;
 }
@@ -207,8 +212,22 @@ export interface GateCheck {
   passed: boolean;
 }
 
+/** max-regression: a metric may fall at most this far below the baseline (the base branch's champion). */
+export interface RegressionCheck {
+  metric: GateMetric;
+  kind: MetricKind | 'accuracy';
+  baseline: number;
+  value?: number;
+  maxRegression: number;
+  /** baseline − maxRegression: the lowest value that passes. */
+  floor: number;
+  passed: boolean;
+}
+
 export interface GateResult {
   passed: boolean;
+  /** Checks against the baseline (absent without a baseline or max-regression). */
+  regressions?: RegressionCheck[];
   /** The task whose metrics were gated (absent where nothing was gated). */
   task?: YoloTask;
   checks: GateCheck[];

@@ -57,6 +57,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     waitTimeoutSeconds: 6 * 3600,
     comment: true,
     trainForkPullRequests: false,
+    model: { promote: 'auto', forceRetrain: false, approveModel: false },
     context: PR_CONTEXT,
     ...overrides,
   };

@@ -2,7 +2,14 @@
 // message shows the whole picture at once. The mAP, precision and recall thresholds apply to the
 // task's primary block (masks for segment, boxes otherwise); classify has top-1 accuracy instead.
 import { KIND_LABELS, KIND_SUFFIXES, primaryKind, type YoloTask } from '../task.js';
-import type { GateCheck, GateMetric, GateResult, Metrics, Threshold } from '../types.js';
+import type {
+  GateCheck,
+  GateMetric,
+  GateResult,
+  Metrics,
+  RegressionCheck,
+  Threshold,
+} from '../types.js';
 
 export const METRIC_LABELS: Record<GateMetric, string> = {
   map50: 'mAP@0.5',
@@ -87,7 +94,69 @@ function gatedValue(
   return { kind, value: metrics.blocks?.[kind]?.[metric] ?? metrics[metric] };
 }
 
-export function evaluateGate(metrics: Metrics, thresholds: Threshold[]): GateResult {
+/** What max-regression compares with: the baseline's numbers and the allowed fall. */
+export interface RegressionGate {
+  baseline: Pick<
+    Metrics,
+    'task' | 'map50' | 'map50_95' | 'precision' | 'recall' | 'top1' | 'blocks'
+  >;
+  maxRegression: number;
+}
+
+/** Rounding noise must not fail `0.88 vs 0.90 − 0.02`. */
+const REGRESSION_EPSILON = 1e-9;
+
+/**
+ * The primary metric (mAP@0.5, top-1 for classify) and each thresholded metric, compared with the
+ * baseline. A metric the baseline lacks is not compared: a delta against nothing would be made up.
+ */
+function regressionChecks(
+  metrics: Metrics,
+  task: YoloTask,
+  thresholds: Threshold[],
+  gate: RegressionGate,
+): RegressionCheck[] {
+  const primary: GateMetric = task === 'classify' ? 'top1' : 'map50';
+  const wanted = [primary, ...thresholds.map((t) => t.metric)].filter(
+    (m, i, all) => all.indexOf(m) === i,
+  );
+  const checks: RegressionCheck[] = [];
+  for (const metric of wanted) {
+    const current = gatedValue(metrics, task, metric);
+    if (current.notApplicable !== undefined) continue;
+    const base = gatedValue(gate.baseline as Metrics, task, metric).value;
+    if (!isReported(base)) continue;
+    const floor = base - gate.maxRegression;
+    const check: RegressionCheck = {
+      metric,
+      kind: current.kind,
+      baseline: base,
+      maxRegression: gate.maxRegression,
+      floor,
+      passed:
+        isReported(current.value) &&
+        base - current.value <= gate.maxRegression + REGRESSION_EPSILON,
+    };
+    if (isReported(current.value)) check.value = current.value;
+    checks.push(check);
+  }
+  return checks;
+}
+
+function regressionLine(check: RegressionCheck): string {
+  const mark = check.passed ? '✓' : '✗';
+  const allowed = `baseline ${formatValue(check.baseline)} − max-regression ${formatThreshold(check.maxRegression)}`;
+  if (!isReported(check.value)) return `${mark} ${check.metric} not reported, needs >= ${allowed}`;
+  const delta = check.value - check.baseline;
+  const op = check.passed ? '>=' : '<';
+  return `${mark} ${check.metric} ${formatValue(check.value)} ${op} ${allowed} (${delta >= 0 ? '+' : ''}${formatValue(delta)})`;
+}
+
+export function evaluateGate(
+  metrics: Metrics,
+  thresholds: Threshold[],
+  regression?: RegressionGate,
+): GateResult {
   const task = metrics.task ?? 'detect';
   const checks: GateCheck[] = thresholds.map((t) => {
     const { kind, value, notApplicable } = gatedValue(metrics, task, t.metric);
@@ -102,10 +171,12 @@ export function evaluateGate(metrics: Metrics, thresholds: Threshold[]): GateRes
     else if (isReported(value)) check.value = value;
     return check;
   });
-  const passed = checks.every((c) => c.passed);
+  const regressions = regression ? regressionChecks(metrics, task, thresholds, regression) : [];
+  const passed = checks.every((c) => c.passed) && regressions.every((c) => c.passed);
+  const lines = [...checks.map(checkLine), ...regressions.map(regressionLine)];
   const message =
-    checks.length === 0
+    lines.length === 0
       ? `no thresholds configured${task === 'classify' ? ' (classify: set top1-threshold)' : ''}`
-      : checks.map(checkLine).join('\n');
-  return { passed, task, checks, message };
+      : lines.join('\n');
+  return { passed, task, checks, ...(regression ? { regressions } : {}), message };
 }

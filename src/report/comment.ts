@@ -7,6 +7,8 @@ import { KIND_LABELS, KIND_SUFFIXES, METRIC_KINDS, primaryKind, type YoloTask } 
 import { spotSavings } from '../training/status.js';
 import { describePriceOrigin, formatCost, formatHourly, formatUsd } from './cost.js';
 import { trainingSection } from './training-section.js';
+import { baselineSection, promotionLine, reuseLine } from './baseline.js';
+import type { LifecycleReport } from '../model/lifecycle.js';
 import type {
   ClassMetrics,
   DatasetRef,
@@ -39,6 +41,8 @@ export interface ReportData {
   hyperparameters?: Hyperparameters;
   /** Lets several workflows keep separate sticky comments on one PR. Default `default`. */
   key?: string;
+  /** Baseline champion, reuse, promotion (issue 12). */
+  lifecycle?: LifecycleReport;
 }
 
 export interface RenderOptions {
@@ -126,8 +130,23 @@ function metricRow(
         ? 'does not apply'
         : 'not reported'
       : '—';
-  const threshold = check ? `≥ ${formatThreshold(check.threshold)}` : '—';
-  const verdict = check ? (check.passed ? '✓' : '✗') : '';
+  // max-regression sits beside the absolute threshold it adds to.
+  const regression = metric ? data.gate.regressions?.find((r) => r.metric === metric) : undefined;
+  const limits = [
+    ...(check ? [`≥ ${formatThreshold(check.threshold)}`] : []),
+    ...(regression
+      ? [
+          `≥ ${formatValue(regression.floor)} (champion ${formatValue(regression.baseline)} − max-regression ${formatThreshold(regression.maxRegression)})`,
+        ]
+      : []),
+  ];
+  const threshold = limits.length > 0 ? limits.join(' and ') : '—';
+  const verdict =
+    check || regression
+      ? (check?.passed ?? true) && (regression?.passed ?? true)
+        ? '✓'
+        : '✗'
+      : '';
   return [label, shown, threshold, verdict];
 }
 
@@ -464,6 +483,8 @@ function render(data: ReportData, limits: Limits): string {
   const { job, metrics } = data;
   const failure = isJobFailure(job);
   const parts: string[] = [commentMarker(data.key), `### ${headline(data)}`, ''];
+  const reused = reuseLine(data.lifecycle);
+  if (reused) parts.push(reused, '');
 
   if (failure) {
     parts.push(`Status: **${escapeInline(job.status, 40)}**`);
@@ -482,6 +503,10 @@ function render(data: ReportData, limits: Limits): string {
     if (epochs) parts.push(epochs, '');
     const perClass = perClassSection(metrics, limits.classes, task);
     if (perClass) parts.push(perClass, '');
+    const baseline = baselineSection(data.lifecycle, metrics, limits.classes);
+    if (baseline) parts.push(baseline, '');
+    const promotion = promotionLine(data.lifecycle);
+    if (promotion) parts.push(promotion, '');
     const training = trainingSection(metrics, job, data.hyperparameters, {
       tableRows: limits.epochRows,
     });

@@ -14,5 +14,6 @@ export function renderPipelineReport(input: ReportInput): string {
     imageUri: input.image.imageUri,
     context: input.config.context,
     hyperparameters: input.config.hyperparameters,
+    ...(input.lifecycle ? { lifecycle: input.lifecycle } : {}),
   });
 }
