@@ -85,6 +85,14 @@ describe('action.yml', () => {
       'comment-url',
       'snapshot',
       'dataset-uri',
+      // issue 12: baseline, promotion, run-key reuse and the Model Registry
+      'baseline-map50',
+      'map50-delta',
+      'promoted',
+      'champion-uri',
+      'run-key',
+      'reused',
+      'model-package-arn',
     ];
     expect(Object.keys(action.outputs).sort()).toEqual(promised.sort());
   });

@@ -38,7 +38,11 @@ function runnerEnv(eventName: string, payload: EventPayload): NodeJS.ProcessEnv 
 describe('runContextFromEnv', () => {
   it('reads a same-repository pull_request (opened)', () => {
     const payload = example('pull_request', 'opened');
-    const pr = payload.pull_request as { number: number; base: { ref: string } };
+    const pr = payload.pull_request as {
+      number: number;
+      base: { ref: string };
+      head: { ref: string };
+    };
     const context = runContextFromEnv(runnerEnv('pull_request', payload), payload);
     expect(context).toEqual({
       repository: 'Codertocat/Hello-World',
@@ -51,6 +55,7 @@ describe('runContextFromEnv', () => {
       prNumber: pr.number,
       isForkPullRequest: false,
       baseRef: pr.base.ref,
+      headRef: pr.head.ref,
       defaultBranch: 'master',
     });
     expect(deriveJobName(context)).toBe(`hello-world-pr-${pr.number}-1658821493-ec26c3e`);

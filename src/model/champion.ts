@@ -66,8 +66,8 @@ const BRANCH_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch']);
 
 /** The branch a run is on: refs/heads/<b>, or a pull request's head branch; undefined otherwise. */
 export function runBranch(context: RunContext): string | undefined {
-  if (context.ref.startsWith('refs/heads/')) return normalizeBranch(context.ref);
-  return context.prNumber !== undefined && context.headRef ? context.headRef : undefined;
+  if (context.prNumber !== undefined) return context.headRef;
+  return context.ref.startsWith('refs/heads/') ? normalizeBranch(context.ref) : undefined;
 }
 
 /** Whose champion a run is compared with: a PR's base branch, else the run's own branch. */
