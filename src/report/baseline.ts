@@ -49,19 +49,33 @@ export function baselineSection(
     '',
   );
   const comparison = compareMetrics(metrics, champion.metrics);
-  const row = (r: { label: string; value?: number; baseline?: number; delta?: number }) => [
-    escapeInline(r.label, 100),
+  // Metric labels are ours (escaping would break `mAP@0.5`); class names come from the dataset.
+  const row = (
+    r: { label: string; value?: number; baseline?: number; delta?: number },
+    ours = false,
+  ) => [
+    ours ? r.label : escapeInline(r.label, 100),
     num(r.value),
     num(r.baseline),
     r.delta === undefined ? '—' : formatDelta(r.delta),
   ];
   parts.push(
-    table(['Metric', 'This run', 'Champion', 'Δ'], comparison.metrics.map(row), [...ALIGN]),
+    table(
+      ['Metric', 'This run', 'Champion', 'Δ'],
+      comparison.metrics.map((r) => row(r, true)),
+      [...ALIGN],
+    ),
   );
   if (comparison.classes.length > 0) {
     const shown = comparison.classes.slice(0, classLimit);
     parts.push('', '<details><summary>AP@0.5 per class, this run vs champion</summary>', '');
-    parts.push(table(['Class', 'This run', 'Champion', 'Δ'], shown.map(row), [...ALIGN]));
+    parts.push(
+      table(
+        ['Class', 'This run', 'Champion', 'Δ'],
+        shown.map((r) => row(r)),
+        [...ALIGN],
+      ),
+    );
     const rest = comparison.classes.length - shown.length;
     if (rest > 0) parts.push('', `_…and ${rest} more class${rest === 1 ? '' : 'es'}._`);
     parts.push('', '</details>');
