@@ -30,7 +30,9 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 }, 60_000);
 afterAll(() => moto?.stop());
-beforeEach(() => sm.reset());
+beforeEach(() => {
+  sm.reset();
+});
 
 const input = (approve: boolean) => ({
   group: 'floorplan-rooms',
