@@ -202,6 +202,8 @@ describe('train on the emulator', () => {
     '--epochs',
     '7',
     '--json',
+    // Every test trains anew: identical inputs would otherwise reuse the first test's job.
+    '--force-retrain',
   ];
 
   it('exit 0 when the gate passes; --json carries the outputs', async () => {

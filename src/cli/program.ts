@@ -77,7 +77,14 @@ function addRegionOptions(command: Command): Command {
     .option('--aws-region <region>', 'same as --region (the spelling of train and report)');
 }
 
-const BOOLEAN_INPUTS = new Set(['spot', 'wait', 'push', 'comment']);
+const BOOLEAN_INPUTS = new Set([
+  'spot',
+  'wait',
+  'push',
+  'comment',
+  'force-retrain',
+  'approve-model',
+]);
 
 /** Exit code after Ctrl-C: 128 + SIGINT, as shells report it. */
 const INTERRUPTED = 130;
@@ -146,7 +153,7 @@ export function normalizeOptions(raw: Record<string, unknown>): Record<string, u
     }
   }
   // `--spot` alone means true (commander gives `true`); `--no-spot` gives false.
-  for (const name of BOOLEAN_INPUTS) if (opts[name] === true) opts[name] = 'true';
+  for (const name of BOOLEAN_INPUTS) if (opts[camel(name)] === true) opts[camel(name)] = 'true';
   if (typeof opts.modelSize === 'string') {
     if (opts.model !== undefined) throw new UsageError('give --model or --model-size, not both');
     opts.model = `yolov8${opts.modelSize}.pt`;
