@@ -120,7 +120,7 @@ export async function runPipeline(
   io.setOutput('image-uri', image.imageUri);
   if (image.imageDigest) io.setOutput('image-digest', image.imageDigest);
 
-  const reuse = await io.group('Training job: start', () =>
+  const reuse = await io.group('Training job: identical inputs?', () =>
     findReusableJob(config, stages, io, dataset, image),
   );
   const launch: LaunchResult = reuse.outcome

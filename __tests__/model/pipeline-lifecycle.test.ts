@@ -73,7 +73,11 @@ function fakes(options: {
         fingerprint: 'f'.repeat(64),
       },
     }),
-    resolveImage: async () => ({ imageUri: 'img:src-1', tag: 'src-1', built: false }),
+    resolveImage: async () => ({
+      imageUri: 'repo:src-0123456789ab',
+      tag: 'src-0123456789ab',
+      built: false,
+    }),
     training: {
       kind: 'sagemaker',
       launch: async () => (calls.push('launch'), { jobName: 'job-2', attached: false }),
@@ -133,6 +137,15 @@ describe('run-key reuse in the pipeline', () => {
     expect(f.outputs.reused).toBe('false');
   });
 
+  it('an image on a movable tag turns reuse off: no run key, no record', async () => {
+    const f = fakes({ record: RECORD });
+    f.stages.resolveImage = async () => ({ imageUri: 'repo:latest', tag: 'latest', built: false });
+    await runPipeline(config(), f.stages, f.io);
+    expect(f.calls).not.toContain('findRun');
+    expect(f.calls).toContain('launch');
+    expect(f.outputs['run-key']).toBeUndefined();
+  });
+
   it('force-retrain does not even look for a record', async () => {
     const f = fakes({ record: RECORD });
     await runPipeline(config({ forceRetrain: true }), f.stages, f.io);
@@ -172,6 +185,18 @@ describe('promotion and registration in the pipeline', () => {
     expect(result.failure).toBe(
       'Could not register the model in model package group rooms: AccessDenied',
     );
+  });
+
+  it('a reused job registered before is not registered twice; a new one records its ARN', async () => {
+    const reused = fakes({ record: { ...RECORD, modelPackageArn: 'arn:before' } });
+    await runPipeline(config({ modelPackageGroup: 'rooms' }), reused.stages, reused.io);
+    expect(reused.calls).not.toContain('register');
+    expect(reused.outputs['model-package-arn']).toBe('arn:before');
+    const fresh = fakes({});
+    let recorded: RunRecord | undefined;
+    fresh.stages.model!.recordRun = async (r) => ((recorded = r), 's3://x');
+    await runPipeline(config({ modelPackageGroup: 'rooms' }), fresh.stages, fresh.io);
+    expect(recorded).toMatchObject({ jobName: 'job-2', passed: true, modelPackageArn: 'arn:p' });
   });
 
   it('promote never and a group-less run touch neither the champion nor the registry', async () => {

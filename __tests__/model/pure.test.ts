@@ -76,8 +76,15 @@ describe('run key', () => {
 
   it('needs a snapshot fingerprint, and prefers the image digest over its tag', () => {
     expect(() => runKey({ ...inputs, snapshot: 's3://bucket/data' })).toThrow(/not a fingerprint/);
-    expect(imageIdentity({ imageUri: 'repo:src-1', imageDigest: 'sha256:x' })).toBe('sha256:x');
-    expect(imageIdentity({ imageUri: 'repo:src-1' })).toBe('repo:src-1');
+    expect(imageIdentity({ imageUri: 'repo:latest', imageDigest: 'sha256:x', tag: 'latest' })).toBe(
+      'sha256:x',
+    );
+    expect(imageIdentity({ imageUri: 'repo:src-0123456789ab', tag: 'src-0123456789ab' })).toBe(
+      'repo:src-0123456789ab',
+    );
+    // a movable tag proves nothing about the bytes: no reuse
+    expect(imageIdentity({ imageUri: 'repo:latest', tag: 'latest' })).toBeUndefined();
+    expect(imageIdentity({ imageUri: '', tag: '' })).toBeUndefined();
   });
 
   it('reads back only well-formed records', () => {

@@ -77,9 +77,16 @@ export async function findReusableJob(
   const snapshot = dataset.ref.snapshot;
   // A dataset in the user's own S3 prefix has no fingerprint: its content may change unseen.
   if (!model || !snapshot) return {};
+  const imageId = imageIdentity(image);
+  if (!imageId) {
+    io.info(
+      `Run-key reuse is off: image ${image.imageUri || '(none)'} has neither a digest nor a content-hash tag, so identical inputs cannot be proven.`,
+    );
+    return {};
+  }
   const key = runKey({
     snapshot,
-    image: imageIdentity(image),
+    image: imageId,
     hyperparameters: config.hyperparameters,
     instanceType: config.instanceType,
     instanceCount: config.instanceCount,
@@ -182,6 +189,26 @@ export async function finishModelLifecycle(
   const modelUri = outcome.modelArtifactsUri ?? '';
   const now = (input.now ?? (() => new Date()))();
 
+  let failure: string | undefined;
+  const registeredBefore = reuse.record?.modelPackageArn;
+  let modelPackageArn: string | undefined;
+  if (registeredBefore) {
+    // The reused job was registered when it was recorded: one registry entry per model.
+    report.registration = { modelPackageArn: registeredBefore };
+    io.setOutput('model-package-arn', registeredBefore);
+  } else if (gate.passed && config.model.modelPackageGroup && modelUri) {
+    try {
+      ({ modelPackageArn } = await io.group('Model Registry', () =>
+        model.register({ jobName: outcome.jobName, image: image.imageUri, modelUri, metrics }),
+      ));
+      report.registration = { modelPackageArn };
+      io.setOutput('model-package-arn', modelPackageArn);
+      io.info(`Registered ${outcome.jobName} as ${modelPackageArn}`);
+    } catch (error) {
+      failure = `Could not register the model in model package group ${config.model.modelPackageGroup}: ${errorMessage(error)}`;
+    }
+  }
+
   if (reuse.key && !reuse.record) {
     try {
       const uri = await model.recordRun({
@@ -191,6 +218,7 @@ export async function finishModelLifecycle(
         consoleUrl: outcome.consoleUrl,
         ...(modelUri ? { modelUri } : {}),
         passed: gate.passed,
+        ...(modelPackageArn ? { modelPackageArn } : {}),
         recordedAt: now.toISOString(),
         ...(config.context.sha ? { commit: config.context.sha } : {}),
       });
@@ -199,20 +227,6 @@ export async function finishModelLifecycle(
       );
     } catch (error) {
       io.info(`Could not record run ${reuse.key.slice(0, 12)}: ${errorMessage(error)}`);
-    }
-  }
-
-  let failure: string | undefined;
-  if (gate.passed && config.model.modelPackageGroup && modelUri) {
-    try {
-      const { modelPackageArn } = await io.group('Model Registry', () =>
-        model.register({ jobName: outcome.jobName, image: image.imageUri, modelUri, metrics }),
-      );
-      report.registration = { modelPackageArn };
-      io.setOutput('model-package-arn', modelPackageArn);
-      io.info(`Registered ${outcome.jobName} as ${modelPackageArn}`);
-    } catch (error) {
-      failure = `Could not register the model in model package group ${config.model.modelPackageGroup}: ${errorMessage(error)}`;
     }
   }
 

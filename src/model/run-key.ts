@@ -21,9 +21,21 @@ export interface RunKeyInputs {
 /** Version of the key's recipe: bump it when the inputs change so old records stop matching. */
 const RECIPE = 1;
 
-/** The image part of the key: a digest pins the bytes; a tag is only as good as its content hash. */
-export function imageIdentity(image: { imageUri: string; imageDigest?: string }): string {
-  return image.imageDigest ?? image.imageUri;
+/** The content-hash tag the action gives the images it builds (image/context-hash.ts). */
+const CONTENT_TAG = /^src-[0-9a-f]{12}$/;
+
+/**
+ * The image part of the key: its digest pins the bytes; else a content-hash tag names them.
+ * Undefined for any other tag (`latest`, `v2`): it may point at new bytes tomorrow, so a job on it
+ * is never reused.
+ */
+export function imageIdentity(image: {
+  imageUri: string;
+  imageDigest?: string;
+  tag: string;
+}): string | undefined {
+  if (image.imageDigest) return image.imageDigest;
+  return image.imageUri && CONTENT_TAG.test(image.tag) ? image.imageUri : undefined;
 }
 
 /**
@@ -55,6 +67,8 @@ export interface RunRecord {
   modelUri?: string;
   /** The gate's verdict when recorded; a reuse gates again with the thresholds of its own run. */
   passed: boolean;
+  /** The Model Registry entry made for the job, so a reuse does not register it twice. */
+  modelPackageArn?: string;
   recordedAt: string;
   commit?: string;
 }
