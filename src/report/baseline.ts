@@ -85,7 +85,7 @@ export function baselineSection(
     if (baseline.splits.length === 0) {
       parts.push("Dataset: no image or label changed since the champion's snapshot.");
     } else {
-      parts.push("Dataset since the champion's snapshot (added −removed ~changed):", '');
+      parts.push("Dataset since the champion's snapshot (+added −removed ~changed):", '');
       parts.push(
         table(
           ['Split', 'Images', 'Labels'],
