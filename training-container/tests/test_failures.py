@@ -79,10 +79,24 @@ def test_bad_hyperparameter_fails_the_job_with_its_reason(opt_root):
     assert not (opt_root / "model").exists()
 
 
-def test_multi_host_fails_before_touching_data(opt_root):
+def test_a_broken_resource_config_fails_before_touching_data(opt_root):
     write_config(opt_root, {"epochs": "1"}, hosts=("algo-1", "algo-2"))
+    config = opt_root / "input" / "config" / "resourceconfig.json"
+    config.write_text(json.dumps({"current_host": "algo-3", "hosts": ["algo-1", "algo-2"]}))
     assert main(["train"]) == 1
-    assert failure(opt_root).startswith("multi-instance not supported yet")
+    assert failure(opt_root) == (
+        "resourceconfig.json: current_host='algo-3' is not one of hosts ['algo-1', 'algo-2']"
+    )
+
+
+def test_auto_batch_across_hosts_fails_naming_the_rule(opt_root, floorplans):
+    write_snapshot_channels(floorplans, opt_root)
+    write_config(opt_root, {"epochs": "1", "batch": "-1"}, hosts=("algo-1", "algo-2"))
+    assert main(["train"]) == 1
+    assert failure(opt_root) == (
+        'hyperparameter batch="-1": auto batch does not work across 2 hosts; set batch '
+        "(the global batch, split over 2 ranks)"
+    )
 
 
 def test_missing_dataset_fails_clearly(opt_root):
