@@ -12,8 +12,8 @@ from yolojob.launcher import (
     never_joined_reason,
     parse_cluster,
     read_cluster,
-    world_size,
     worker_failed_reason,
+    world_size,
 )
 
 WORKER = ["/opt/program/train.py", "worker"]

@@ -4,7 +4,6 @@ resourceconfig.json (algo-1, algo-2), joined by torchrun over 127.0.0.1 with glo
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import socket

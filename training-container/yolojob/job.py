@@ -58,8 +58,8 @@ from .launcher import (
     world_size,
 )
 from .metric_lines import print_epoch_line
-from .outputs import write_outputs
 from .multihost import joined_marker, multihost_trainer
+from .outputs import write_outputs
 from .paths import CONTAINER_DIR, OptMl, ddp_error_file, work_dir
 from .results import epochs_completed, read_results, trim_results
 from .resume import EVALUATE, FRESH, RESUME, Decision, inspect_checkpoint
