@@ -227,7 +227,9 @@ describe('readConfig values', () => {
       expect(config.instanceCount).toBe(Number(count));
       expect(config.spot).toBe(true);
     }
-    expect(load({ ...BASE, 'instance-type': 'local', 'instance-count': '2' }).instanceCount).toBe(2);
+    expect(load({ ...BASE, 'instance-type': 'local', 'instance-count': '2' }).instanceCount).toBe(
+      2,
+    );
   });
 
   it('accepts role ARNs of every partition and with paths', () => {
