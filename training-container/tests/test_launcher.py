@@ -90,7 +90,7 @@ def test_overrides_for_a_local_run_and_no_interface_name():
     assert "NCCL_SOCKET_IFNAME" not in plan.env and "GLOO_SOCKET_IFNAME" not in plan.env
 
 
-def test_hosts_sort_naturally_as_sagemaker_names_them():
+def test_hosts_are_sorted_the_same_way_on_every_host():
     c = parse_cluster({"current_host": "algo-2", "hosts": ["algo-2", "algo-1"]})
     assert (c.hosts, c.node_rank, c.leader, c.is_leader, c.others) == (
         ("algo-1", "algo-2"),
