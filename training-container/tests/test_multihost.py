@@ -240,6 +240,17 @@ def test_sigterm_to_both_hosts_then_the_next_run_resumes_at_the_next_epoch(hosts
     assert inspect_checkpoint(last).action == RESUME
     assert not (leader.opt / "model" / "best.pt").exists()
 
+    # a host without the checkpoint would train other epochs than the rest: refused, not a hang
+    start_all(group)
+    assert [h.wait() for h in group] == [1, 1]
+    assert leader.failure() == (
+        "distributed training failed on host algo-1 (1 of 2): DifferentCheckpointsError: the "
+        f"hosts start from different checkpoints (algo-1 at epoch {done + 1}, algo-2 at epoch 1); "
+        "every host must see the same /opt/ml/checkpoints (SageMaker restores the checkpoint S3 "
+        "URI to each host)"
+    ), leader.failure()
+    assert inspect_checkpoint(last).action == RESUME  # untouched
+
     # SageMaker restores the job's checkpoint S3 URI (written by rank 0's host) onto every host
     shutil.rmtree(other.opt / "checkpoints")
     shutil.copytree(leader.opt / "checkpoints", other.opt / "checkpoints")
