@@ -347,3 +347,49 @@ def test_watchdog_exits_non_zero_when_no_safe_point_comes(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], check=False, timeout=20)
     assert done.returncode == stop.EXIT_STOPPED
     assert marker.read_text() == "timed out"
+
+
+def test_a_worker_whose_launcher_was_killed_exits_instead_of_training_on(tmp_path):
+    import time
+
+    import psutil
+
+    # launcher -> worker, the worker in a session of its own as torchrun starts them
+    worker = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(CONTAINER)!r})
+        from yolojob import stop
+        stop.exit_with_parent(interval=0.1)
+        print("ready", flush=True)
+        time.sleep(120)
+        """
+    )
+    launcher = textwrap.dedent(
+        f"""
+        import subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", {worker!r}], start_new_session=True,
+                                 stdout=subprocess.PIPE, text=True)
+        child.stdout.readline()
+        print(child.pid, flush=True)
+        time.sleep(120)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launcher], stdout=subprocess.PIPE, text=True
+    )
+    worker_pid = int(proc.stdout.readline())
+    assert psutil.pid_exists(worker_pid)
+    proc.kill()  # SIGKILL: no handler runs, as for a hard-killed process group
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(worker_pid).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker_pid, signal.SIGKILL)
+        pytest.fail("the worker outlived its launcher by 10 s")

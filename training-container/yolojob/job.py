@@ -404,6 +404,7 @@ def has_test_split(data: Path, task: str) -> bool:
 def worker_main() -> int:
     """One torchrun rank (see Job.train_across_hosts): trains what the launching process decided.
     An uncaught failure leaves its reason through yolojob.stop's worker excepthook."""
+    stop.exit_with_parent()
     opt = OptMl.from_env()
     spec = json.loads(os.environ[WORKER_SPEC_ENV])
     prepare_offline()
