@@ -89,14 +89,28 @@ def test_a_broken_resource_config_fails_before_touching_data(opt_root):
     )
 
 
-def test_auto_batch_across_hosts_fails_naming_the_rule(opt_root, floorplans):
+@pytest.mark.parametrize(
+    ("batch", "reason"),
+    [
+        (
+            "-1",
+            ('hyperparameter batch="-1": auto batch does not work across 2 hosts; set batch '
+            "(the global batch, split over 2 ranks)"),
+        ),
+        (
+            "1",
+            ('hyperparameter batch="1": the global batch is split over 2 ranks (2 hosts x 1), '
+            "so it must be at least 2"),
+        ),
+    ],
+)
+def test_a_batch_that_cannot_be_split_over_the_hosts_fails_naming_the_rule(
+    opt_root, floorplans, batch, reason
+):
     write_snapshot_channels(floorplans, opt_root)
-    write_config(opt_root, {"epochs": "1", "batch": "-1"}, hosts=("algo-1", "algo-2"))
+    write_config(opt_root, {"epochs": "1", "batch": batch}, hosts=("algo-1", "algo-2"))
     assert main(["train"]) == 1
-    assert failure(opt_root) == (
-        'hyperparameter batch="-1": auto batch does not work across 2 hosts; set batch '
-        "(the global batch, split over 2 ranks)"
-    )
+    assert failure(opt_root) == reason
 
 
 def test_missing_dataset_fails_clearly(opt_root):

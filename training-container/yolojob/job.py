@@ -154,7 +154,7 @@ class Job:
             else:
                 self.fit(decision, data, device, workers)
         if not self.cluster.is_leader:
-            # SageMaker uploads /opt/ml/model and output/ of the first host only (see README)
+            # rank 0's host writes every output; model/ and output/data stay empty here (README)
             log(
                 f"host {self.cluster.current_host} done; {self.cluster.leader} (rank 0) writes "
                 "the model and metrics"
