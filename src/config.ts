@@ -319,16 +319,12 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     );
   }
 
+  // SageMaker's API sets no maximum (TrainingInstanceCount: an integer >= 0); the account's
+  // per-instance-type quota does, and CreateTrainingJob names it (ResourceLimitExceeded).
   const countText = get('instance-count');
   const instanceCount = INTEGER.test(countText) ? Number(countText) : NaN;
-  if (!(instanceCount >= 1)) {
-    fail('instance-count', countText, 'must be a whole number >= 1 (only 1 is supported for now)');
-  } else if (instanceCount > 1) {
-    fail(
-      'instance-count',
-      countText,
-      'is not supported yet (only 1): multi-node DDP is not supported by ultralytics; use one larger instance (more GPUs) instead',
-    );
+  if (!(instanceCount >= 1) || !Number.isSafeInteger(instanceCount)) {
+    fail('instance-count', countText, 'must be a whole number >= 1');
   }
   const volumeSizeGb = int('volume-size', 1, VOLUME_SIZE_MAX_GB);
   const maxRuntimeSeconds = int('max-runtime', 1, MAX_RUNTIME_LIMIT_SECONDS);

@@ -116,7 +116,7 @@ export const INPUTS: readonly InputSpec[] = [
   {
     name: 'instance-count',
     description:
-      'Number of instances. Only 1 is supported (ultralytics has no multi-node training).',
+      "Number of instances (hosts). Above 1, the job trains across all of them with torchrun: one rank per GPU (one per CPU host), the global batch split over the ranks; the first host writes the model. Works with spot. The account's quota for the instance type is the limit.",
     default: '1',
   },
   {

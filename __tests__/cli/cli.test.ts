@@ -232,6 +232,18 @@ describe('train on the emulator', () => {
     expect(backend.launched[0]?.jobName).toMatch(/^floorplans-cli-1700000000-ec26c3e/);
   });
 
+  it('--instance-count (the old launcher flag) trains on several spot instances', async () => {
+    const backend = fakeBackend(0.9);
+    const { deps } = harness({
+      env: { ...moto.env },
+      clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
+      training: backend,
+    });
+    const args = [...flags(), '--instance-count', '4', '--use-spot-instances', 'true'];
+    expect(await runCli(args, deps)).toBe(0);
+    expect(backend.launched[0]).toMatchObject({ instanceCount: 4, spot: true });
+  });
+
   it('exit 1 when the gate fails, with every check in the message', async () => {
     const { deps, err, out } = harness({
       env: { ...moto.env },

@@ -221,6 +221,17 @@ describe('readConfig values', () => {
     expect(config.waitTimeoutSeconds).toBe(43200 + 1800);
   });
 
+  it('trains on several instances, with spot too (multi-host through torchrun)', () => {
+    for (const count of ['2', '4', '64']) {
+      const config = load({ ...BASE, 'instance-count': count, spot: 'true' });
+      expect(config.instanceCount).toBe(Number(count));
+      expect(config.spot).toBe(true);
+    }
+    expect(load({ ...BASE, 'instance-type': 'local', 'instance-count': '2' }).instanceCount).toBe(
+      2,
+    );
+  });
+
   it('accepts role ARNs of every partition and with paths', () => {
     for (const role of [
       'arn:aws-cn:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole-20240101T000000',
@@ -469,11 +480,11 @@ describe('readConfig rules', () => {
       'or local',
     ],
     [
-      'two instances',
-      { 'instance-count': '2' },
+      'a fractional instance count',
+      { 'instance-count': '1.5' },
       'instance-count',
-      '2',
-      'is not supported yet (only 1): multi-node DDP is not supported by ultralytics; use one larger instance',
+      '1.5',
+      'must be a whole number >= 1',
     ],
     [
       'zero instances',

@@ -25,6 +25,16 @@ describe('cost in the report', () => {
     );
   });
 
+  it('shows hosts × instance type and bills every host of a multi-instance job', () => {
+    const four = outcome({ instanceCount: 4 });
+    const md = renderReport(reportData({ job: { ...four, cost: jobCost(four, p3) } }));
+    expect(jobRow(md, 'Instance')).toBe('ml.p3.2xlarge × 4');
+    // four times the one-instance figures above ($1.27 spot, $3.96 on demand)
+    expect(jobRow(md, 'Cost')).toBe(
+      '$5.06 (managed spot, 68% saved; $15.82 on demand) · $3.825/h × 4, price from the price table in this action (us-east-1, on-demand)',
+    );
+  });
+
   it('says "price unknown" and how to fix it, never a number, for an unknown type', () => {
     const g6 = outcome({ instanceType: 'ml.g6.xlarge', region: 'eu-west-1' });
     const md = renderReport(

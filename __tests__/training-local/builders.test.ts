@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import {
   buildDockerRunArgs,
   buildInputDataConfig,
-  buildResourceConfig,
   channelPathFor,
   compileMetricDefinitions,
   decideEnd,
@@ -18,6 +17,7 @@ import {
   safeRelativePath,
   type LocalJobRecord,
 } from '../../src/training/local-builders.js';
+import { hostNames, hostResourceConfig, hostRoot } from '../../src/training/local-hosts.js';
 import { metricDefinitionsFromFile } from '../../src/training/request.js';
 
 const snapshotInput = {
@@ -29,11 +29,23 @@ const snapshotInput = {
 
 describe('config files', () => {
   it('resourceconfig is a single algo-1 host', () => {
-    expect(buildResourceConfig()).toEqual({
+    expect(hostResourceConfig('algo-1', hostNames(1))).toEqual({
       current_host: 'algo-1',
       hosts: ['algo-1'],
       network_interface_name: 'eth0',
     });
+  });
+
+  it('several hosts: each names itself among algo-1..N, talking over loopback', () => {
+    const hosts = hostNames(3);
+    expect(hosts).toEqual(['algo-1', 'algo-2', 'algo-3']);
+    expect(hostResourceConfig('algo-2', hosts)).toEqual({
+      current_host: 'algo-2',
+      hosts: ['algo-1', 'algo-2', 'algo-3'],
+      network_interface_name: 'lo',
+    });
+    expect(hostRoot('/jobs/j', 'algo-1', hosts)).toBe('/jobs/j');
+    expect(hostRoot('/jobs/j', 'algo-3', hosts)).toBe('/jobs/j/hosts/algo-3');
   });
 
   it('inputdataconfig has one File channel per SageMaker channel', () => {

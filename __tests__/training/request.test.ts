@@ -99,6 +99,30 @@ describe('buildTrainingJobRequest', () => {
     expect(tagMap(req)['sagemaker-yolo:snapshot']).toBeUndefined();
   });
 
+  it('asks for every host of a multi-instance spot job to get the whole dataset', () => {
+    const fp = 'b'.repeat(64);
+    const base = 's3://floorplans-ml/yolo-training/datasets/snapshots';
+    const req = buildTrainingJobRequest(
+      input({
+        config: makeConfig({ instanceCount: 4, spot: true }),
+        dataset: {
+          kind: 'snapshot',
+          manifestUri: `${base}/${fp}.manifest`,
+          snapshotUri: `${base}/${fp}.json`,
+          fingerprint: fp,
+        },
+      }),
+    );
+    expect(req.ResourceConfig?.InstanceCount).toBe(4);
+    expect(req.EnableManagedSpotTraining).toBe(true);
+    // each host trains on its own share of every epoch (DistributedSampler), so each needs all files
+    expect(
+      (req.InputDataConfig ?? []).map((c) => c.DataSource?.S3DataSource?.S3DataDistributionType),
+    ).toEqual(['FullyReplicated', 'FullyReplicated']);
+    expect(req.CheckpointConfig?.S3Uri).toMatch(/^s3:\/\/floorplans-ml\//);
+    expect(() => validateRequest(req)).not.toThrow();
+  });
+
   it('maps a snapshot to a ManifestFile `training` channel and a `snapshot` channel', () => {
     const fp = 'a'.repeat(64);
     const base = 's3://floorplans-ml/yolo-training/datasets/snapshots';

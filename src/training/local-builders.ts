@@ -7,7 +7,6 @@ import { parseS3Uri, type S3Location } from '../s3.js';
 import type { JobOutcome } from '../types.js';
 import type { MetricDefinition } from './request.js';
 
-export const LOCAL_HOST = 'algo-1';
 /** SageMaker's FailureReason limit. */
 export const FAILURE_REASON_MAX = 1024;
 
@@ -15,11 +14,6 @@ export interface ResourceConfig {
   current_host: string;
   hosts: string[];
   network_interface_name: string;
-}
-
-/** resourceconfig.json of a single-instance job. */
-export function buildResourceConfig(): ResourceConfig {
-  return { current_host: LOCAL_HOST, hosts: [LOCAL_HOST], network_interface_name: 'eth0' };
 }
 
 export interface ChannelConfig {

@@ -6,6 +6,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImageResult } from '../pipeline.js';
 import { buildDockerRunArgs, type Runtime } from './local-builders.js';
+import { hostRoot } from './local-hosts.js';
 import { LOG } from './local-records.js';
 
 export interface ProcessDeps {
@@ -93,15 +94,46 @@ function pythonBinary(deps: ProcessDeps): string {
   return existsSync(venv) ? venv : 'python3';
 }
 
-/** Starts the entrypoint detached, output appended to <dir>/train.log; resolves once it runs. */
+/**
+ * The command for several hosts: training-container/local_hosts.py starts one entrypoint process
+ * per host tree and plays SageMaker's part between them (signals, a failed host ends the job).
+ */
+export function multiHostArgs(
+  actionRoot: string,
+  dir: string,
+  hosts: string[],
+  entrypoint: string,
+): string[] {
+  return [
+    path.join(actionRoot, 'training-container', 'local_hosts.py'),
+    ...hosts.map((h) => `${h}=${hostRoot(dir, h, hosts)}`),
+    '--',
+    entrypoint,
+    'train',
+  ];
+}
+
+/**
+ * Starts the entrypoint detached, output appended to <dir>/train.log; resolves once it runs.
+ * Several hosts run as processes on this machine (python), never as containers.
+ */
 export async function spawnEntrypoint(
   deps: ProcessDeps,
   dir: string,
   jobName: string,
   image: ImageResult,
+  hosts: string[] = ['algo-1'],
 ): Promise<Started> {
   const { log } = deps;
-  const { runtime, gpus } = await chooseRuntime(deps, image);
+  const multiHost = hosts.length > 1;
+  if (multiHost && deps.runtime === 'docker') {
+    throw new Error(
+      `${hosts.length} instances run as ${hosts.length} processes on this machine; the docker runtime runs one container (use instance-count 1 or the python runtime)`,
+    );
+  }
+  const { runtime, gpus } = multiHost
+    ? { runtime: 'python' as const, gpus: false }
+    : await chooseRuntime(deps, image);
   let command: string;
   let args: string[];
   let env: NodeJS.ProcessEnv;
@@ -127,7 +159,9 @@ export async function spawnEntrypoint(
     if (!existsSync(entrypoint)) throw new Error(`training entrypoint not found: ${entrypoint}`);
     command = pythonBinary(deps);
     if (!deps.entrypoint) await assertCanTrain(deps, command);
-    args = [entrypoint, 'train'];
+    args = multiHost
+      ? multiHostArgs(deps.actionRoot, dir, hosts, entrypoint)
+      : [entrypoint, 'train'];
     env = {
       ...process.env,
       ...deps.env,
@@ -136,7 +170,11 @@ export async function spawnEntrypoint(
       YOLO_CONFIG_DIR: path.join(dir, 'yolo-config'),
       PYTHONUNBUFFERED: '1', // lines reach train.log (and the log) as they are printed
     };
-    log.info(`No docker daemon in use: running ${entrypoint} with ${command}`);
+    log.info(
+      multiHost
+        ? `Running ${entrypoint} on ${hosts.length} local hosts (${hosts.join(', ')}), one process each, gloo over 127.0.0.1`
+        : `No docker daemon in use: running ${entrypoint} with ${command}`,
+    );
   }
   const out = await fs.open(path.join(dir, LOG), 'a');
   try {

@@ -18,7 +18,6 @@ import type { Config, JobOutcome } from '../types.js';
 import { packAndUpload, s3ObjectExists } from './local-archives.js';
 import {
   buildInputDataConfig,
-  buildResourceConfig,
   clipFailureReason,
   compileMetricDefinitions,
   decideEnd,
@@ -31,6 +30,7 @@ import {
   type Runtime,
 } from './local-builders.js';
 import { fillChannels } from './local-channels.js';
+import { layOutTrees } from './local-hosts.js';
 import { hardKill, pidAlive, spawnEntrypoint, terminate, type ExitSlot } from './local-process.js';
 import { createJobStore, defaultWorkRoot, listDir, LOG, readText } from './local-records.js';
 import { tailFile } from './local-tail.js';
@@ -139,23 +139,8 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
     owned.delete(jobName);
     await fs.mkdir(dir, { recursive: true });
     const logOffset = (await fs.stat(path.join(dir, LOG)).catch(() => undefined))?.size ?? 0;
-    // A new attempt gets fresh inputs and outputs; checkpoints/ stays so the container resumes.
-    for (const sub of ['input', 'model', 'output', 'archives']) {
-      await fs.rm(path.join(dir, sub), { recursive: true, force: true });
-    }
-    const configDir = path.join(dir, 'input', 'config');
     const dataDir = path.join(dir, 'input', 'data');
     const inputDataConfig = buildInputDataConfig(input);
-    for (const d of [
-      configDir,
-      path.join(dir, 'model'),
-      path.join(dir, 'output', 'data'),
-      path.join(dir, 'checkpoints'),
-      path.join(dir, 'yolo-config'),
-      ...Object.keys(inputDataConfig).map((c) => path.join(dataDir, c)),
-    ]) {
-      await fs.mkdir(d, { recursive: true });
-    }
     let record: LocalJobRecord = {
       version: 1,
       jobName,
@@ -171,10 +156,10 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
     };
     await writeRecord(record);
 
-    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-    await fs.writeFile(path.join(configDir, 'hyperparameters.json'), json(hyperparameters));
-    await fs.writeFile(path.join(configDir, 'resourceconfig.json'), json(buildResourceConfig()));
-    await fs.writeFile(path.join(configDir, 'inputdataconfig.json'), json(inputDataConfig));
+    const hosts = await layOutTrees(dir, config.instanceCount, {
+      'hyperparameters.json': hyperparameters,
+      'inputdataconfig.json': inputDataConfig,
+    });
 
     // Like SageMaker, a job that cannot get its data or start its container is a Failed job with a
     // reason, reported like any other, rather than an exception out of launch.
@@ -202,7 +187,7 @@ export function createLocalBackend(deps: LocalBackendDeps): LocalBackend {
       return record;
     }
     try {
-      const { slot, ...started } = await spawnEntrypoint(deps, dir, jobName, image);
+      const { slot, ...started } = await spawnEntrypoint(deps, dir, jobName, image, hosts);
       owned.set(jobName, slot);
       record = { ...record, ...started };
     } catch (error) {

@@ -5,7 +5,7 @@ import shutil
 import pytest
 import yaml
 from support import sha256, write_config, write_snapshot_channels
-from yolojob.dataset import check_single_host, parse_snapshot, prepare_dataset
+from yolojob.dataset import parse_snapshot, prepare_dataset
 from yolojob.errors import DatasetError, UnsupportedError
 from yolojob.paths import OptMl
 
@@ -180,21 +180,6 @@ def test_pipe_mode_is_rejected(tmp_path):
 def test_malformed_snapshots_are_rejected(doc, match):
     with pytest.raises(DatasetError, match=match):
         parse_snapshot(json.dumps(doc), "fp")
-
-
-def test_more_than_one_host_is_not_supported_yet(tmp_path):
-    config = tmp_path / "resourceconfig.json"
-    config.write_text(
-        json.dumps({"current_host": "algo-1", "hosts": ["algo-1", "algo-2"]})
-    )
-    with pytest.raises(
-        UnsupportedError,
-        match=r"multi-instance not supported yet: .* 2 hosts \(algo-1, algo-2\)",
-    ):
-        check_single_host(config)
-    config.write_text(json.dumps({"current_host": "algo-1", "hosts": ["algo-1"]}))
-    check_single_host(config)
-    check_single_host(tmp_path / "missing.json")  # local runs have none
 
 
 def snapshot_of(dataset, opt, tmp_path, config="dataset.yaml"):

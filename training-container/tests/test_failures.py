@@ -79,10 +79,38 @@ def test_bad_hyperparameter_fails_the_job_with_its_reason(opt_root):
     assert not (opt_root / "model").exists()
 
 
-def test_multi_host_fails_before_touching_data(opt_root):
+def test_a_broken_resource_config_fails_before_touching_data(opt_root):
     write_config(opt_root, {"epochs": "1"}, hosts=("algo-1", "algo-2"))
+    config = opt_root / "input" / "config" / "resourceconfig.json"
+    config.write_text(json.dumps({"current_host": "algo-3", "hosts": ["algo-1", "algo-2"]}))
     assert main(["train"]) == 1
-    assert failure(opt_root).startswith("multi-instance not supported yet")
+    assert failure(opt_root) == (
+        "resourceconfig.json: current_host='algo-3' is not one of hosts ['algo-1', 'algo-2']"
+    )
+
+
+@pytest.mark.parametrize(
+    ("batch", "reason"),
+    [
+        (
+            "-1",
+            ('hyperparameter batch="-1": auto batch does not work across 2 hosts; set batch '
+            "(the global batch, split over 2 ranks)"),
+        ),
+        (
+            "1",
+            ('hyperparameter batch="1": the global batch is split over 2 ranks (2 hosts x 1), '
+            "so it must be at least 2"),
+        ),
+    ],
+)
+def test_a_batch_that_cannot_be_split_over_the_hosts_fails_naming_the_rule(
+    opt_root, floorplans, batch, reason
+):
+    write_snapshot_channels(floorplans, opt_root)
+    write_config(opt_root, {"epochs": "1", "batch": batch}, hosts=("algo-1", "algo-2"))
+    assert main(["train"]) == 1
+    assert failure(opt_root) == reason
 
 
 def test_missing_dataset_fails_clearly(opt_root):
@@ -333,3 +361,49 @@ def test_watchdog_exits_non_zero_when_no_safe_point_comes(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], check=False, timeout=20)
     assert done.returncode == stop.EXIT_STOPPED
     assert marker.read_text() == "timed out"
+
+
+def test_a_worker_whose_launcher_was_killed_exits_instead_of_training_on(tmp_path):
+    import time
+
+    import psutil
+
+    # launcher -> worker, the worker in a session of its own as torchrun starts them
+    worker = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(CONTAINER)!r})
+        from yolojob import stop
+        stop.exit_with_parent(interval=0.1)
+        print("ready", flush=True)
+        time.sleep(120)
+        """
+    )
+    launcher = textwrap.dedent(
+        f"""
+        import subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", {worker!r}], start_new_session=True,
+                                 stdout=subprocess.PIPE, text=True)
+        child.stdout.readline()
+        print(child.pid, flush=True)
+        time.sleep(120)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launcher], stdout=subprocess.PIPE, text=True
+    )
+    worker_pid = int(proc.stdout.readline())
+    assert psutil.pid_exists(worker_pid)
+    proc.kill()  # SIGKILL: no handler runs, as for a hard-killed process group
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(worker_pid).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker_pid, signal.SIGKILL)
+        pytest.fail("the worker outlived its launcher by 10 s")

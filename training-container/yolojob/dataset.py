@@ -43,17 +43,6 @@ class Snapshot:
     config: str
 
 
-def check_single_host(resource_config: Path) -> None:
-    if not resource_config.exists():  # local runs have no resourceconfig.json
-        return
-    hosts = json.loads(resource_config.read_text(encoding="utf-8")).get("hosts") or []
-    if len(hosts) > 1:
-        raise UnsupportedError(
-            f"multi-instance not supported yet: resourceconfig.json lists {len(hosts)} hosts "
-            f"({', '.join(hosts)}); run with instance count 1 (one instance may have several GPUs)"
-        )
-
-
 def channel_names(opt: OptMl) -> list[str]:
     """Channels from inputdataconfig.json when present, else the folders under input/data."""
     if opt.input_data_config.exists():

@@ -103,3 +103,7 @@ def read_worker_failure(
 def write_failure(path: Path, reason: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(reason + "\n", encoding="utf-8")
+
+
+class DistributedError(JobError):
+    """A host could not join the group, or a rank failed or lost a peer (the reason names hosts)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,6 @@ import yaml
 from . import stop
 from .dataset import (
     CLASSIFY_VAL,
-    check_single_host,
     check_task_yaml,
     prepare_dataset,
 )
@@ -30,6 +31,7 @@ from .environment import (
     weights_dir,
 )
 from .errors import (
+    DistributedError,
     HyperparameterError,
     StopRequested,
     failure_reason,
@@ -38,9 +40,27 @@ from .errors import (
 )
 from .evaluate import build_metrics, validate
 from .hyperparameters import load_schema, read_hyperparameters
+from .launcher import (
+    COLLECTIVE_TIMEOUT_ENV,
+    COLLECTIVE_TIMEOUT_SECONDS,
+    MASTER_ADDR_ENV,
+    MASTER_PORT,
+    MASTER_PORT_ENV,
+    RENDEZVOUS_TIMEOUT_ENV,
+    RENDEZVOUS_TIMEOUT_SECONDS,
+    SINGLE_HOST,
+    Cluster,
+    launch_plan,
+    never_joined_reason,
+    read_cluster,
+    uses_torchrun,
+    worker_failed_reason,
+    world_size,
+)
 from .metric_lines import print_epoch_line
+from .multihost import joined_marker, multihost_trainer
 from .outputs import write_outputs
-from .paths import OptMl, ddp_error_file, work_dir
+from .paths import CONTAINER_DIR, OptMl, ddp_error_file, work_dir
 from .results import epochs_completed, read_results, trim_results
 from .resume import EVALUATE, FRESH, RESUME, Decision, inspect_checkpoint
 from .tasks import task_from_model
@@ -48,6 +68,8 @@ from .tasks import task_from_model
 RUN_NAME = "train"  # ultralytics run folder under /opt/ml/checkpoints
 STOP_GRACE_SECONDS = 90.0  # SageMaker allows 120 s after SIGTERM
 DEFAULT_BATCH = 16  # ultralytics' default, for messages and evaluation
+TRAIN_SCRIPT = CONTAINER_DIR / "train.py"
+WORKER_SPEC_ENV = "YOLO_JOB_WORKER_SPEC"  # what the launching process decided, for torchrun's workers
 
 
 def log(message: str) -> None:
@@ -61,6 +83,7 @@ class Job:
         self.model: Any = None  # the ultralytics YOLO object while training
         self.ddp = False
         self.task = "detect"
+        self.cluster: Cluster = SINGLE_HOST
 
     @property
     def save_dir(self) -> Path:
@@ -79,6 +102,11 @@ class Job:
     def stopped_reason(self) -> str:
         done = epochs_completed(read_results(self.save_dir / "results.csv"))
         head = "stopped by SIGTERM (spot interruption or StopTrainingJob)"
+        if not self.cluster.is_leader:
+            return (
+                f"{head} on host {self.cluster.current_host}; {self.cluster.leader} (rank 0) "
+                "writes the checkpoint every host resumes from"
+            )
         if done == 0 or not (self.save_dir / "weights" / "last.pt").exists():
             when = (
                 "before the first epoch finished"
@@ -93,7 +121,8 @@ class Job:
 
     def run(self) -> None:
         self.hp = read_hyperparameters(self.opt.hyperparameters, load_schema())
-        check_single_host(self.opt.resource_config)
+        self.cluster = read_cluster(self.opt.resource_config)
+        multihost = uses_torchrun(self.cluster)
         self.task = self.hp.get("task") or task_from_model(self.hp.get("model"))
         data = prepare_dataset(self.opt, work_dir(), self.task)
         check_task_yaml(data, self.task)
@@ -105,8 +134,11 @@ class Job:
         gpus = visible_gpus()
         device = device_string(gpus)
         workers = self.hp.get("workers", default_workers(cpu_count(), gpus))
-        self.ddp = gpus > 1
-        if self.ddp and self.hp.get("batch", DEFAULT_BATCH) < 1:
+        self.ddp = gpus > 1 or multihost
+        batch = self.hp.get("batch", DEFAULT_BATCH)
+        if multihost:
+            self.check_multihost_batch(batch, gpus)
+        elif self.ddp and batch < 1:
             raise HyperparameterError(
                 f'hyperparameter batch="-1": auto batch does not work with {gpus} GPUs; set batch'
             )
@@ -116,8 +148,88 @@ class Job:
         decision = inspect_checkpoint(weights / "last.pt")
         log(f"checkpoint: {decision.reason}")
         if decision.action != EVALUATE:
-            self.train(decision, data, device, workers)
+            self.prepare_run(decision)
+            if multihost:
+                self.train_across_hosts(decision, data, device, workers, gpus)
+            else:
+                self.fit(decision, data, device, workers)
+        if not self.cluster.is_leader:
+            # rank 0's host writes every output; model/ and output/data stay empty here (README)
+            log(
+                f"host {self.cluster.current_host} done; {self.cluster.leader} (rank 0) writes "
+                "the model and metrics"
+            )
+            return
         self.evaluate(data, device, workers, ultralytics.__version__)
+
+    def check_multihost_batch(self, batch: int, gpus: int) -> None:
+        ranks = world_size(self.cluster, gpus)
+        if batch < 1:
+            raise HyperparameterError(
+                f'hyperparameter batch="{batch}": auto batch does not work across '
+                f"{self.cluster.size} hosts; set batch (the global batch, split over {ranks} ranks)"
+            )
+        if batch < ranks:
+            raise HyperparameterError(
+                f'hyperparameter batch="{batch}": the global batch is split over {ranks} ranks '
+                f"({self.cluster.size} hosts x {max(gpus, 1)}), so it must be at least {ranks}"
+            )
+
+    def train_across_hosts(
+        self, decision: Decision, data: Path, device: str, workers: int, gpus: int
+    ) -> None:
+        """This host's torchrun: one worker per GPU (one on CPU) joins the group of all hosts."""
+        cluster = self.cluster
+        master = os.environ.get(MASTER_ADDR_ENV) or cluster.leader
+        port = int(os.environ.get(MASTER_PORT_ENV) or MASTER_PORT)
+        rendezvous = int(
+            os.environ.get(RENDEZVOUS_TIMEOUT_ENV) or RENDEZVOUS_TIMEOUT_SECONDS
+        )
+        collective = int(
+            os.environ.get(COLLECTIVE_TIMEOUT_ENV) or COLLECTIVE_TIMEOUT_SECONDS
+        )
+        plan = launch_plan(
+            cluster,
+            gpus,
+            sys.executable,
+            [str(TRAIN_SCRIPT), "worker"],
+            master_addr=master,
+            master_port=port,
+            rendezvous_timeout=rendezvous,
+            collective_timeout=collective,
+        )
+        assert plan is not None
+        spec = {
+            "task": self.task,
+            "data": str(data),
+            "device": device,
+            "workers": workers,
+            "decision": decision.__dict__,
+        }
+        env = {**os.environ, **plan.env, WORKER_SPEC_ENV: json.dumps(spec)}
+        joined_marker().unlink(missing_ok=True)
+        stop.check_stop()
+        log(
+            f"host {cluster.current_host} is node {cluster.node_rank + 1} of {cluster.size} "
+            f"(master {master}:{port}): {' '.join(plan.argv)}"
+        )
+        code = subprocess.run(plan.argv, env=env, check=False).returncode
+        if stop.stop_requested():
+            raise StopRequested("stopped by SIGTERM")
+        if code == 0:
+            return
+        rank_reason = read_worker_failure(
+            ddp_error_file(), self.requested_batch(), None
+        )
+        if not joined_marker().exists():
+            raise DistributedError(
+                never_joined_reason(cluster, master, port, rendezvous, rank_reason or "")
+            )
+        raise DistributedError(
+            worker_failed_reason(
+                cluster, rank_reason or f"torchrun exited with status {code}"
+            )
+        )
 
     def set_old_run_aside(self) -> Path:
         """Renames the run folder so a new training starts clean while nothing of it is lost."""
@@ -130,15 +242,28 @@ class Job:
         self.save_dir.rename(aside)
         return aside
 
-    def train(self, decision: Decision, data: Path, device: str, workers: int) -> None:
-        from ultralytics import YOLO
-
+    def prepare_run(self, decision: Decision) -> None:
+        """The run folder a new training starts in; once per host, before any worker starts."""
         if decision.action == FRESH:
             if decision.keep_old_run and self.save_dir.exists():
                 log(f"kept the unusable run folder as {self.set_old_run_aside()}")
             else:
                 # leftovers of an epoch that never finished
                 shutil.rmtree(self.save_dir, ignore_errors=True)
+
+    def fit(
+        self,
+        decision: Decision,
+        data: Path,
+        device: str,
+        workers: int,
+        multihost: bool = False,
+    ) -> None:
+        """ultralytics training in this process (and its own DDP workers for several GPUs);
+        multihost: this process is one torchrun rank of a group across hosts."""
+        from ultralytics import YOLO
+
+        if decision.action == FRESH:
             self.model = YOLO(resolve_model(self.hp.get("model"), weights_dir()))
             self.check_model_task(self.hp.get("model"))
             # the task is the model's (checked above), not a train argument
@@ -173,6 +298,8 @@ class Job:
             self.model.add_callback(event, stop.check_stop)
         # a SIGTERM during setup (dataset, model) ends the job here, not after ultralytics' setup
         stop.check_stop()
+        if multihost:
+            args["trainer"] = multihost_trainer(self.model._smart_load("trainer"))
         self.model.train(**args)
         # DDP: the workers ended on the forwarded signal, not through check_stop
         if stop.stop_requested():
@@ -239,6 +366,7 @@ class Job:
             "hyperparameters": self.hp,
             "device": device,
             "workers": workers,
+            "hosts": list(self.cluster.hosts),
             "evaluated": best.name,
             "metrics": metrics,
             "epochs": rows,
@@ -273,7 +401,33 @@ def has_test_split(data: Path, task: str) -> bool:
     return bool(yaml.safe_load(data.read_text(encoding="utf-8")).get("test"))
 
 
+def worker_main() -> int:
+    """One torchrun rank (see Job.train_across_hosts): trains what the launching process decided.
+    An uncaught failure leaves its reason through yolojob.stop's worker excepthook."""
+    stop.exit_with_parent()
+    opt = OptMl.from_env()
+    spec = json.loads(os.environ[WORKER_SPEC_ENV])
+    prepare_offline()
+    job = Job(opt)
+    job.hp = read_hyperparameters(opt.hyperparameters, load_schema())
+    job.task = spec["task"]
+    disable_sync()
+    try:
+        job.fit(
+            Decision(**spec["decision"]),
+            Path(spec["data"]),
+            spec["device"],
+            spec["workers"],
+            multihost=True,
+        )
+    except StopRequested:
+        return stop.EXIT_STOPPED
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["worker"] and WORKER_SPEC_ENV in os.environ:
+        return worker_main()
     if argv != ["train"]:
         print(
             "usage: train.py train   (SageMaker runs the image as `docker run <image> train`)",

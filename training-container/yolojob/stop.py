@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 from .errors import StopRequested, record_worker_failure
@@ -140,6 +141,24 @@ def install(
         _timer.start()
 
     signal.signal(signal.SIGTERM, handle)
+
+
+def exit_with_parent(interval: float = 1.0) -> threading.Thread:
+    """A torchrun worker runs in a session of its own, so killing its host's process group (a
+    hard kill after the grace period) would leave it training alone: it exits once its launcher
+    is gone (it was re-parented)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                _say(f"DDP rank {worker_rank()}: its launcher is gone; exiting")
+                os._exit(EXIT_STOPPED)
+
+    thread = threading.Thread(target=watch, name="exit-with-parent", daemon=True)
+    thread.start()
+    return thread
 
 
 def reset() -> None:
