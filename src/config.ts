@@ -15,6 +15,7 @@ import {
 import { INPUTS, MAX_RUNTIME_LIMIT_SECONDS } from './inputs.js';
 import { deriveJobName, isValidJobName, JOB_NAME_MAX_LENGTH } from './jobname.js';
 import { readLockdown } from './lockdown.js';
+import { readModelDeliverySettings } from './model/settings.js';
 import { bucketNameProblem, tryParseS3Uri } from './s3.js';
 import { TASKS, isYoloTask, modelForTask, namedTask, type YoloTask } from './task.js';
 import type { Config, GateMetric, Hyperparameters, RunContext, Threshold } from './types.js';
@@ -462,6 +463,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   }
   const githubToken = get('github-token') || env.GITHUB_TOKEN?.trim() || undefined;
   const comment = bool('comment') ?? true;
+  const modelDelivery = readModelDeliverySettings(get, given, wait, fail);
   const forkPullRequests = get('fork-pull-requests');
   if (forkPullRequests !== 'validate' && forkPullRequests !== 'train') {
     fail('fork-pull-requests', forkPullRequests, 'must be validate or train');
@@ -504,6 +506,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     waitTimeoutSeconds: waitTimeoutSeconds as number,
     comment,
     trainForkPullRequests: forkPullRequests === 'train',
+    modelDelivery,
     context,
   };
   if (datasetS3Uri !== undefined) config.datasetS3Uri = datasetS3Uri;

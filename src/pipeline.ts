@@ -5,6 +5,7 @@ import { evaluateGate } from './metrics/gate.js';
 import { metricsOutputs } from './report/summary.js';
 import type { ImageResult } from './image/build.js';
 import type { TrainingDataset } from './training/request.js';
+import type { ModelDelivery } from './model/delivery.js';
 
 export type { ImageResult };
 
@@ -39,6 +40,8 @@ export interface ReportInput {
   gate?: GateResult;
   dataset: DatasetRef;
   image: ImageResult;
+  /** The downloaded model, its plots and its workflow artifact (download-model). */
+  model?: ModelDelivery;
 }
 
 export interface Stages {
@@ -49,6 +52,8 @@ export interface Stages {
   resolveImage(config: Config): Promise<ImageResult>;
   training: TrainingBackend;
   readMetrics(outcome: JobOutcome): Promise<Metrics>;
+  /** Downloads the model (and publishes it) after a completed job; absent: no download. */
+  deliverModel?(outcome: JobOutcome): Promise<ModelDelivery>;
   /** Comment, summary: best effort, returns the comment URL when one was posted. */
   report(input: ReportInput): Promise<{ commentUrl?: string }>;
 }
@@ -144,8 +149,17 @@ export async function runPipeline(
   setOutputs(io, metricsOutputs(metrics, gate, outcome));
   io.info(gate.message);
 
+  const model = await deliver(config, stages, io, outcome);
   const { commentUrl } = await io.group('Report', () =>
-    stages.report({ config, outcome, metrics, gate, dataset: dataset.ref, image }),
+    stages.report({
+      config,
+      outcome,
+      metrics,
+      gate,
+      dataset: dataset.ref,
+      image,
+      ...(model ? { model } : {}),
+    }),
   );
   if (commentUrl) io.setOutput('comment-url', commentUrl);
 
@@ -174,6 +188,25 @@ export function describeFailure(outcome: JobOutcome): string {
   }
   const reason = outcome.failureReason ? `: ${outcome.failureReason}` : '';
   return `Training job ${outcome.jobName} ended ${outcome.status}${reason}`;
+}
+
+async function deliver(
+  config: Config,
+  stages: Stages,
+  io: PipelineIO,
+  outcome: JobOutcome,
+): Promise<ModelDelivery | undefined> {
+  const { deliverModel } = stages;
+  if (!config.modelDelivery.download || !deliverModel) return undefined;
+  const model = await io.group('Model: download', () => deliverModel(outcome));
+  io.setOutput('model-path', model.dir);
+  if (model.artifact) io.setOutput('artifact-id', String(model.artifact.id));
+  if (model.artifactSkipped) {
+    io.notice(
+      `The model was downloaded to ${model.dir}; no workflow artifact: ${model.artifactSkipped}.`,
+    );
+  }
+  return model;
 }
 
 function setOutputs(io: PipelineIO, outputs: Record<string, string>): void {

@@ -1,5 +1,6 @@
 // Shared, I/O-free data shapes. Stages exchange these; builders and renderers are pure over them.
 import type { DropLimit } from './dataset/dropped.js';
+import type { ModelDeliverySettings } from './model/settings.js';
 import type { CostReport } from './report/cost.js';
 
 import type { MetricKind, YoloTask } from './task.js';
@@ -88,6 +89,8 @@ export interface Config {
   comment: boolean;
   /** A fork's pull request runs the whole pipeline (fork-pull-requests: train), not just validation. */
   trainForkPullRequests: boolean;
+  /** download-model, model-dir, artifact-name, artifact-retention-days. */
+  modelDelivery: ModelDeliverySettings;
 
   context: RunContext;
 }

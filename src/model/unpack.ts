@@ -136,7 +136,7 @@ export async function unpackArchive(
     if (failure) throw failure;
 
     for (const [relative, staged] of written) {
-      const target = path.join(dest, ...relative.split('/'));
+      const target = path.join(dest, relative); // safeEntryPath: relative, no '..'
       await mkdir(path.dirname(target), { recursive: true });
       await rename(staged, target);
     }
