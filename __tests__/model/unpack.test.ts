@@ -53,7 +53,10 @@ describe('unpackArchive', () => {
       { name: 'plots/notes.txt', body: 'x' },
       { name: 'plots/deeper/x.png', body: 'x' },
     ]);
-    const files = await unpackArchive(archive, dest, { label: 'output.tar.gz', select: selectPlot });
+    const files = await unpackArchive(archive, dest, {
+      label: 'output.tar.gz',
+      select: selectPlot,
+    });
     expect(files).toEqual(['plots/results.png']);
     expect(tree(dest)).toEqual(['plots', 'plots/results.png']);
   });
