@@ -7,6 +7,7 @@ import { KIND_LABELS, KIND_SUFFIXES, METRIC_KINDS, primaryKind, type YoloTask } 
 import { spotSavings } from '../training/status.js';
 import { describePriceOrigin, formatCost, formatHourly, formatUsd } from './cost.js';
 import { trainingSection } from './training-section.js';
+import { modelSection, type ModelReport } from './model-section.js';
 import type {
   ClassMetrics,
   DatasetRef,
@@ -39,6 +40,8 @@ export interface ReportData {
   hyperparameters?: Hyperparameters;
   /** Lets several workflows keep separate sticky comments on one PR. Default `default`. */
   key?: string;
+  /** The downloaded model, its plots and the workflow artifact holding them. */
+  model?: ModelReport;
 }
 
 export interface RenderOptions {
@@ -488,6 +491,7 @@ function render(data: ReportData, limits: Limits): string {
     if (training) parts.push(training, '');
   }
 
+  if (data.model) parts.push(modelSection(data.model), '');
   parts.push(jobSection(data), '', datasetSection(data.dataset, limits.diffClasses), '');
 
   const footer: string[] = [];
