@@ -44,11 +44,15 @@ export async function downloadModel(
   if (!outcome.modelArtifactsUri) {
     throw new Error(`job ${outcome.jobName} has no model artifacts (ModelArtifacts is empty)`);
   }
-  const modelFiles = await unpackArchive(
-    await objectStream(s3, outcome.modelArtifactsUri),
-    absolute,
-    { label: outcome.modelArtifactsUri },
-  );
+  const modelStream = await objectStream(s3, outcome.modelArtifactsUri).catch((error: unknown) => {
+    if (!isS3NotFound(error)) throw error;
+    throw new Error(
+      `${outcome.modelArtifactsUri} does not exist: nothing to download (download-model: false, or --no-download, skips the download)`,
+    );
+  });
+  const modelFiles = await unpackArchive(modelStream, absolute, {
+    label: outcome.modelArtifactsUri,
+  });
 
   let plots: string[] = [];
   if (outcome.outputDataUri) {
