@@ -1,6 +1,7 @@
 // Safe unpacking of job archives: what lands on disk, and every way an archive may not escape.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,8 +43,29 @@ describe('unpackArchive', () => {
     ]);
     const files = await unpackArchive(Readable.from([archive]), dest, { label: 'model.tar.gz' });
     expect(files).toEqual(['best.pt', 'last.pt', 'training_metrics.json']);
-    expect(readFileSync(path.join(dest, 'best.pt'), 'utf8')).toBe('BEST');
+    // Every file whole, not only the first.
+    expect(files.map((f) => readFileSync(path.join(dest, f), 'utf8'))).toEqual([
+      'BEST',
+      'LAST',
+      '{}',
+    ]);
     expect(tree(dest)).toEqual(files); // no staging directory left behind
+  });
+
+  it('writes every byte when a small file follows big ones in a chunked stream', async () => {
+    const big = randomBytes(3 * 1024 * 1024);
+    const archive = rawTar([
+      { name: 'best.pt', body: big },
+      { name: 'last.pt', body: big },
+      { name: 'training_metrics.json', body: '{"schema": 1}' },
+    ]);
+    const chunks = [];
+    for (let i = 0; i < archive.length; i += 16 * 1024)
+      chunks.push(archive.subarray(i, i + 16 * 1024));
+    await unpackArchive(Readable.from(chunks), dest, { label: 'model.tar.gz' });
+    expect(readFileSync(path.join(dest, 'training_metrics.json'), 'utf8')).toBe('{"schema": 1}');
+    expect(readFileSync(path.join(dest, 'best.pt')).equals(big)).toBe(true);
+    expect(readFileSync(path.join(dest, 'last.pt')).equals(big)).toBe(true);
   });
 
   it('keeps only what select maps, at the mapped path', async () => {

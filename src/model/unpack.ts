@@ -3,10 +3,10 @@
 // the number of files and their sizes. Files land in a private staging directory first and are
 // moved into place only when the whole archive read cleanly, so a failed download never leaves a
 // truncated best.pt behind.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
 
@@ -80,6 +80,7 @@ export async function unpackArchive(
       parser.abort(error);
     };
     const pending: Promise<void>[] = [];
+    const outputs: WriteStream[] = [];
 
     parser.on('entry', (entry: ReadEntry) => {
       try {
@@ -102,19 +103,34 @@ export async function unpackArchive(
         }
         const staged = path.join(staging, `${files}`);
         let size = 0;
-        entry.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          total += chunk.length;
-          if (size > limits.maxFileBytes) {
-            fail(new UnsafeArchiveError(`"${entry.path}" is over ${limits.maxFileBytes} bytes`));
-          } else if (total > limits.maxTotalBytes) {
-            fail(new UnsafeArchiveError(`more than ${limits.maxTotalBytes} bytes in all`));
-          }
+        // One consumer counts and writes. A 'data' listener beside the pipe once unpacked an empty
+        // training_metrics.json from a real model.tar.gz read from S3.
+        const counter = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            size += chunk.length;
+            total += chunk.length;
+            if (size > limits.maxFileBytes) {
+              const error = new UnsafeArchiveError(
+                `"${entry.path}" is over ${limits.maxFileBytes} bytes`,
+              );
+              fail(error);
+              return done(error);
+            }
+            if (total > limits.maxTotalBytes) {
+              const error = new UnsafeArchiveError(
+                `more than ${limits.maxTotalBytes} bytes in all`,
+              );
+              fail(error);
+              return done(error);
+            }
+            done(null, chunk);
+          },
         });
         // 'wx': never write through something already at that name
         const out = createWriteStream(staged, { flags: 'wx', mode: 0o644 });
         written.set(destRelative, staged);
-        pending.push(pipeline(entry, out));
+        outputs.push(out);
+        pending.push(pipeline(entry, counter, out).catch((error: Error) => fail(error)));
       } catch (error) {
         entry.resume();
         fail(error as Error);
@@ -122,8 +138,8 @@ export async function unpackArchive(
     });
 
     const parsed = new Promise<void>((resolve, reject) => {
-      parser.on('error', (error: Error) => reject(failure ?? error));
-      parser.on('abort', (error: Error) => reject(failure ?? error));
+      parser.on('error', (error: Error) => reject((failure ??= error)));
+      parser.on('abort', (error: Error) => reject((failure ??= error)));
       parser.on('close', () => (failure ? reject(failure) : resolve()));
     });
     if (Buffer.isBuffer(source)) parser.end(source);
@@ -131,8 +147,13 @@ export async function unpackArchive(
       source.on('error', (error: Error) => fail(error));
       source.pipe(parser);
     }
-    await parsed;
-    await Promise.all(pending);
+    try {
+      await parsed;
+    } finally {
+      // A failed or truncated archive may leave an entry that never ends: close its file.
+      if (failure) for (const out of outputs) out.destroy();
+      await Promise.all(pending);
+    }
     if (failure) throw failure;
 
     for (const [relative, staged] of written) {
