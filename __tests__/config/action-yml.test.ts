@@ -85,6 +85,9 @@ describe('action.yml', () => {
       'comment-url',
       'snapshot',
       'dataset-uri',
+      // issue 12: the downloaded model and its workflow artifact
+      'model-path',
+      'artifact-id',
     ];
     expect(Object.keys(action.outputs).sort()).toEqual(promised.sort());
   });
