@@ -332,6 +332,12 @@ export const INPUTS: readonly InputSpec[] = [
       "Days GitHub keeps the model artifact (1-400, capped by the repository's setting). Default: the repository's setting.",
   },
   {
+    name: 'comment-images',
+    description:
+      'off: the comment lists the plots and links the model artifact. presigned: the plots are also uploaded beside the job output (output/<job>/plots/) and shown inline through S3 presigned URLs, which expire (7 days at most, sooner with temporary credentials; the comment says when) and let anyone holding a link see the image. Needs download-model.',
+    default: 'off',
+  },
+  {
     name: 'fork-pull-requests',
     description:
       'What a pull request from a fork may do: validate (check the dataset only; nothing is uploaded, built or trained) or train (the whole pipeline; only for runners whose credentials may run code from forks).',

@@ -9,6 +9,7 @@ describe('model delivery inputs', () => {
       download: true,
       dir: 'models',
       artifactName: 'yolo-model',
+      commentImages: 'off',
     });
   });
 
@@ -27,12 +28,14 @@ describe('model delivery inputs', () => {
         'model-dir': 'out/model',
         'artifact-name': 'floorplans-model-pr-12',
         'artifact-retention-days': '14',
+        'comment-images': 'presigned',
       }).modelDelivery,
     ).toEqual({
       download: true,
       dir: 'out/model',
       artifactName: 'floorplans-model-pr-12',
       artifactRetentionDays: 14,
+      commentImages: 'presigned',
     });
   });
 
@@ -50,6 +53,7 @@ describe('model delivery inputs', () => {
       { 'artifact-retention-days': '30d' },
       'artifact-retention-days: "30d" must be a whole number from 1 to 400',
     ],
+    [{ 'comment-images': 'inline' }, 'comment-images: "inline" must be off or presigned'],
   ])('%j is refused, naming the input, the value and the rule', (inputs, problem) => {
     expect(problemsOf({ ...BASE, ...inputs })).toEqual([problem]);
   });

@@ -744,6 +744,7 @@ describe('the model: download and workflow artifact', () => {
         'model-dir': modelDir,
         'artifact-name': 'floorplans-model',
         'artifact-retention-days': '7',
+        'comment-images': 'presigned',
       },
     });
     expect(run.stdout).not.toMatch(/::(error|warning)::/);
@@ -791,6 +792,25 @@ describe('the model: download and workflow artifact', () => {
     expect(body).toContain(`[floorplans-model](<${url}>)`);
     expect(body).toContain('`results.png` · `val_batch0_pred.jpg`');
     expect(run.summary).toContain(url);
+
+    // comment-images: presigned: the plots beside the job output, shown through signed links
+    // that fetch them, with the expiry stated (static keys here: 7 days).
+    const images = [...body.matchAll(/!\[([^\]]+)\]\(<([^>]+)>\)/g)].map((m) => [m[1], m[2]]);
+    expect(images.map(([name]) => name)).toEqual([
+      'results.png',
+      'confusion_matrix.png',
+      'BoxPR_curve.png',
+      'val_batch0_pred.jpg',
+    ]);
+    for (const [name, link] of images) {
+      expect(link).toContain(`/${BUCKET}/yolo-training/output/${job}/plots/${name}?`);
+      expect(new URL(link as string).searchParams.get('X-Amz-Expires')).toBe('604800');
+    }
+    const res = await fetch(images[0]?.[1] as string);
+    expect(await res.text()).toBe('PNG results');
+    expect(body).toMatch(
+      /_The images are S3 presigned links: they expire at \d{4}-\d\d-\d\d \d\d:\d\d UTC; anyone with the link can see the image\._/,
+    );
   });
 
   it('off a runner the model is still downloaded, and a notice says why there is no artifact', async () => {

@@ -5,6 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config, JobOutcome } from '../types.js';
 import type { ArtifactRequest, ArtifactResult, UploadedArtifact } from './artifact.js';
 import { downloadModel } from './download.js';
+import { publishPlotImages, type PlotImages } from './plot-images.js';
 
 export interface ModelDelivery {
   /** Absolute model directory. */
@@ -15,6 +16,8 @@ export interface ModelDelivery {
   artifact?: UploadedArtifact;
   /** Why no artifact was uploaded (off a runner, or the upload failed). */
   artifactSkipped?: string;
+  /** comment-images: presigned: the plots shown inline and when their links expire. */
+  images?: PlotImages;
 }
 
 export interface DeliveryDeps {
@@ -33,6 +36,24 @@ export async function deliverModel(
     deps.log.info(message),
   );
   const delivery: ModelDelivery = { ...downloaded };
+  if (config.modelDelivery.commentImages === 'presigned' && outcome.outputDataUri) {
+    try {
+      const images = await publishPlotImages(deps.s3, {
+        outputDataUri: outcome.outputDataUri,
+        dir: downloaded.dir,
+        plots: downloaded.plots,
+      });
+      if (images) {
+        delivery.images = images;
+        deps.log.info(
+          `Uploaded ${images.images.length} plot(s) to ${images.uri} for the comment; their links expire at ${images.expiresAt.toISOString()}`,
+        );
+      }
+    } catch (error) {
+      // Pictures are a convenience: the comment still lists the plots and links the artifact.
+      deps.log.warning(`No inline plots in the comment: ${(error as Error).message}`);
+    }
+  }
   if (!deps.publish) return delivery;
   const { artifactName, artifactRetentionDays } = config.modelDelivery;
   try {

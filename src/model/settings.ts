@@ -1,5 +1,8 @@
-// The model-delivery inputs (download-model, model-dir, artifact-name, artifact-retention-days) read into typed settings. Pure: config.ts hands in its reader and its `fail`,
+// The model-delivery inputs (download-model, model-dir, artifact-name, artifact-retention-days,
+// comment-images) read into typed settings. Pure: config.ts hands in its reader and its `fail`,
 // so these inputs fail the same way, before any AWS call, as every other input.
+export type CommentImages = 'off' | 'presigned';
+
 export interface ModelDeliverySettings {
   /** Download model.tar.gz (and the plots) after a completed job. Default: the value of wait. */
   download: boolean;
@@ -9,6 +12,8 @@ export interface ModelDeliverySettings {
   artifactName: string;
   /** Artifact retention in days; undefined: the repository's setting. */
   artifactRetentionDays?: number;
+  /** `presigned`: the plots also go to S3 and the comment shows them through presigned URLs. */
+  commentImages: CommentImages;
 }
 
 /** @actions/artifact's name rule: none of these characters (its path-and-artifact-name-validation). */
@@ -48,10 +53,15 @@ export function readModelDeliverySettings(
     else
       fail('artifact-retention-days', v, `must be a whole number from 1 to ${MAX_RETENTION_DAYS}`);
   }
+  const commentImages = get('comment-images');
+  if (commentImages !== 'off' && commentImages !== 'presigned') {
+    fail('comment-images', commentImages, 'must be off or presigned');
+  }
   return {
     download,
     dir,
     artifactName,
     ...(artifactRetentionDays !== undefined ? { artifactRetentionDays } : {}),
+    commentImages: commentImages === 'presigned' ? 'presigned' : 'off',
   };
 }

@@ -26,5 +26,8 @@ function modelReport(model: ModelDelivery): ModelReport {
     plots: model.plots,
     ...(model.artifact ? { artifact: { name: model.artifact.name, url: model.artifact.url } } : {}),
     ...(model.artifactSkipped ? { artifactSkipped: model.artifactSkipped } : {}),
+    ...(model.images
+      ? { images: model.images.images, imagesExpireAt: model.images.expiresAt }
+      : {}),
   };
 }
