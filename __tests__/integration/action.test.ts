@@ -795,7 +795,11 @@ describe('the model: download and workflow artifact', () => {
 
     // comment-images: presigned: the plots beside the job output, shown through signed links
     // that fetch them, with the expiry stated (static keys here: 7 days).
-    const images = [...body.matchAll(/!\[([^\]]+)\]\(<([^>]+)>\)/g)].map((m) => [m[1], m[2]]);
+    // Alt texts are escaped markdown (`_` as an entity): decode them as GitHub does.
+    const images = [...body.matchAll(/!\[([^\]]+)\]\(<([^>]+)>\)/g)].map((m) => [
+      decode(m[1] as string),
+      m[2] as string,
+    ]);
     expect(images.map(([name]) => name)).toEqual([
       'results.png',
       'confusion_matrix.png',
