@@ -102,6 +102,7 @@ async function main(): Promise<number> {
     console.log(`   ${moto.endpoint}, bucket s3://${bucket}`);
 
     const comment = path.join(demoDir, 'comment.md');
+    const models = path.join(demoDir, 'models');
     const code = await run(
       process.execPath,
       [
@@ -133,6 +134,8 @@ async function main(): Promise<number> {
         'demo-floorplans',
         '--comment-file',
         comment,
+        '--model-dir',
+        models,
         ...(baseImage ? ['--build-args', `BASE_IMAGE=${baseImage}`] : []),
       ],
       env,
@@ -141,6 +144,7 @@ async function main(): Promise<number> {
     console.log(`   Everything is under ${demoDir}:`);
     console.log(`   dataset         ${dataset}`);
     console.log(`   PR comment      ${comment}`);
+    console.log(`   model, plots    ${models}`);
     console.log(`   job (/opt/ml)   ${jobDir}`);
     return code;
   } finally {

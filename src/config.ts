@@ -16,6 +16,7 @@ import { INPUTS, MAX_RUNTIME_LIMIT_SECONDS } from './inputs.js';
 import { deriveJobName, isValidJobName, JOB_NAME_MAX_LENGTH } from './jobname.js';
 import { readLockdown } from './lockdown.js';
 import { readModelSettings } from './model/settings.js';
+import { readModelDeliverySettings } from './model/delivery-settings.js';
 import { bucketNameProblem, tryParseS3Uri } from './s3.js';
 import { TASKS, isYoloTask, modelForTask, namedTask, type YoloTask } from './task.js';
 import type { Config, GateMetric, Hyperparameters, RunContext, Threshold } from './types.js';
@@ -459,6 +460,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
   }
   const githubToken = get('github-token') || env.GITHUB_TOKEN?.trim() || undefined;
   const comment = bool('comment') ?? true;
+  const modelDelivery = readModelDeliverySettings(get, given, wait, fail);
   const forkPullRequests = get('fork-pull-requests');
   if (forkPullRequests !== 'validate' && forkPullRequests !== 'train') {
     fail('fork-pull-requests', forkPullRequests, 'must be validate or train');
@@ -504,6 +506,7 @@ export function readConfig(read: InputReader, options: ReadConfigOptions): Confi
     comment,
     trainForkPullRequests: forkPullRequests === 'train',
     model: modelLifecycle,
+    modelDelivery,
     context,
   };
   if (datasetS3Uri !== undefined) config.datasetS3Uri = datasetS3Uri;

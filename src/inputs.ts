@@ -338,6 +338,34 @@ export const INPUTS: readonly InputSpec[] = [
     description: 'Post (and update) a sticky comment with the results on pull requests.',
     default: 'true',
   },
+  // Model delivery
+  {
+    name: 'download-model',
+    description:
+      'Download model.tar.gz (best.pt, last.pt, training_metrics.json) and the plots into model-dir after a completed job, and upload them as a workflow artifact. Default: the value of wait.',
+  },
+  {
+    name: 'model-dir',
+    description: 'Directory the model and its plots (plots/) are downloaded into.',
+    default: 'models',
+  },
+  {
+    name: 'artifact-name',
+    description:
+      'Name of the workflow artifact holding the model and the plots (take it in a later job with actions/download-artifact).',
+    default: 'yolo-model',
+  },
+  {
+    name: 'artifact-retention-days',
+    description:
+      "Days GitHub keeps the model artifact (1-400, capped by the repository's setting). Default: the repository's setting.",
+  },
+  {
+    name: 'comment-images',
+    description:
+      'off: the comment lists the plots and links the model artifact. presigned: the plots are also uploaded beside the job output (output/<job>/plots/) and shown inline through S3 presigned URLs, which expire (7 days at most, sooner with temporary credentials; the comment says when) and let anyone holding a link see the image. Needs download-model.',
+    default: 'off',
+  },
   {
     name: 'fork-pull-requests',
     description:
@@ -369,6 +397,14 @@ export const OUTPUTS: readonly OutputSpec[] = [
     name: 'cost-usd',
     description:
       'What the job cost in USD (billable seconds, warm pool included, × instance count × hourly price); empty when the price is unknown.',
+  },
+  {
+    name: 'model-path',
+    description: 'Directory the model was downloaded into (holds best.pt), when it was downloaded.',
+  },
+  {
+    name: 'artifact-id',
+    description: 'ID of the workflow artifact holding the model and the plots, when uploaded.',
   },
   { name: 'comment-url', description: 'URL of the pull request comment, when one was posted.' },
   { name: 'snapshot', description: 'Fingerprint of the dataset snapshot the job trained on.' },

@@ -13,6 +13,7 @@ import { renderPipelineReport } from './report/render.js';
 import { upsertStickyComment } from './report/github.js';
 import { writeJobSummary } from './report/summary.js';
 import { createStages } from './stages.js';
+import { uploadModelArtifact } from './model/artifact.js';
 import { actionGroup, actionInfo, actionNotice, actionWarning, coreLog } from './action-log.js';
 import { saveJobState } from './state.js';
 import type { Config } from './types.js';
@@ -76,6 +77,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       mask: (secret) => core.setSecret(secret),
       actionRoot: root,
       report: (input) => publishReport(config, input),
+      publishArtifact: (request) => uploadModelArtifact(request, config.context, env),
     });
     const io: PipelineIO = {
       group: actionGroup,

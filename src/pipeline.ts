@@ -13,6 +13,7 @@ import {
   type LifecycleReport,
   type ModelStages,
 } from './model/lifecycle.js';
+import type { ModelDelivery } from './model/delivery.js';
 
 export type { ImageResult };
 
@@ -49,6 +50,8 @@ export interface ReportInput {
   image: ImageResult;
   /** Baseline comparison, reuse, promotion and registration (absent without model stages). */
   lifecycle?: LifecycleReport;
+  /** The downloaded model, its plots and its workflow artifact (download-model). */
+  model?: ModelDelivery;
 }
 
 export interface Stages {
@@ -59,6 +62,8 @@ export interface Stages {
   resolveImage(config: Config): Promise<ImageResult>;
   training: TrainingBackend;
   readMetrics(outcome: JobOutcome): Promise<Metrics>;
+  /** Downloads the model (and publishes it) after a completed job; absent: no download. */
+  deliverModel?(outcome: JobOutcome): Promise<ModelDelivery>;
   /** Comment, summary: best effort, returns the comment URL when one was posted. */
   report(input: ReportInput): Promise<{ commentUrl?: string }>;
   /** Champion, run records and Model Registry; absent where nothing is stored (tests, reports). */
@@ -173,6 +178,7 @@ export async function runPipeline(
     ...(baseline ? { baseline } : {}),
   });
 
+  const model = await deliver(config, stages, io, outcome);
   const { commentUrl } = await io.group('Report', () =>
     stages.report({
       config,
@@ -182,6 +188,7 @@ export async function runPipeline(
       dataset: dataset.ref,
       image,
       lifecycle: lifecycle.report,
+      ...(model ? { model } : {}),
     }),
   );
   if (commentUrl) io.setOutput('comment-url', commentUrl);
@@ -212,6 +219,25 @@ export function describeFailure(outcome: JobOutcome): string {
   }
   const reason = outcome.failureReason ? `: ${outcome.failureReason}` : '';
   return `Training job ${outcome.jobName} ended ${outcome.status}${reason}`;
+}
+
+async function deliver(
+  config: Config,
+  stages: Stages,
+  io: PipelineIO,
+  outcome: JobOutcome,
+): Promise<ModelDelivery | undefined> {
+  const { deliverModel } = stages;
+  if (!config.modelDelivery.download || !deliverModel) return undefined;
+  const model = await io.group('Model: download', () => deliverModel(outcome));
+  io.setOutput('model-path', model.dir);
+  if (model.artifact) io.setOutput('artifact-id', String(model.artifact.id));
+  if (model.artifactSkipped) {
+    io.notice(
+      `The model was downloaded to ${model.dir}; no workflow artifact: ${model.artifactSkipped}.`,
+    );
+  }
+  return model;
 }
 
 function setOutputs(io: PipelineIO, outputs: Record<string, string>): void {

@@ -19,6 +19,8 @@ import { inspectDataset, type DatasetInspection } from './dataset/validate.js';
 import { resolveTrainingImage, type DockerRunner, type ImageDeps } from './image/build.js';
 import { readJobMetrics } from './metrics/read.js';
 import { createModelStages } from './model/stages.js';
+import type { ArtifactRequest, ArtifactResult } from './model/artifact.js';
+import { deliverModel } from './model/delivery.js';
 import { createLocalBackend } from './training/local.js';
 import { createSageMakerBackend } from './training/sagemaker-backend.js';
 import { createPriceSource } from './report/price-source.js';
@@ -43,6 +45,8 @@ export interface StageDeps {
   mask?: (secret: string) => void;
   dockerDaemonAnswers?: () => Promise<boolean>;
   training?: TrainingBackend;
+  /** Uploads the downloaded model as a workflow artifact (the action); absent in the CLI. */
+  publishArtifact?: (request: ArtifactRequest) => Promise<ArtifactResult>;
 }
 
 /** `docker info` exits 0 only when a daemon answers (the client alone is not enough). */
@@ -214,6 +218,17 @@ export function createStages(config: Config, deps: StageDeps): Stages {
 
     readMetrics: (outcome) =>
       readJobMetrics(deps.clients.s3, outcome, { log: (m) => log.info(m), task: config.task }),
+
+    deliverModel: (outcome) =>
+      deliverModel(
+        {
+          s3: deps.clients.s3,
+          log,
+          ...(deps.publishArtifact ? { publish: deps.publishArtifact } : {}),
+        },
+        config,
+        outcome,
+      ),
 
     report: (input) => deps.report(input),
 

@@ -1,5 +1,6 @@
 // Shared, I/O-free data shapes. Stages exchange these; builders and renderers are pure over them.
 import type { DropLimit } from './dataset/dropped.js';
+import type { ModelDeliverySettings } from './model/delivery-settings.js';
 import type { CostReport } from './report/cost.js';
 import type { ModelSettings } from './model/settings.js';
 
@@ -93,6 +94,8 @@ export interface Config {
   trainForkPullRequests: boolean;
   /** Champion promotion, regression gate, run-key reuse and Model Registry (issue 12). */
   model: ModelSettings;
+  /** download-model, model-dir, artifact-name, artifact-retention-days. */
+  modelDelivery: ModelDeliverySettings;
 
   context: RunContext;
 }

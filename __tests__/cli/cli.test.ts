@@ -2,6 +2,8 @@
 // and a whole `train` run on the emulator with a stand-in training backend.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createAwsClients } from '../../src/aws.js';
 import { normalizeOptions, runCli, type CliDeps } from '../../src/cli/program.js';
 import { repositoryFromRemote } from '../../src/cli/git-context.js';
@@ -177,6 +179,18 @@ describe('train on the emulator', () => {
             Body: makeOutputArchive({
               'metrics.json': JSON.stringify({ ...METRICS_JSON, map50 }),
               'results.csv': RESULTS_CSV,
+              'plots/results.png': 'PNG',
+            }),
+          }),
+        );
+        await clients.s3.send(
+          new PutObjectCommand({
+            Bucket: 'cli-bucket',
+            Key: `yolo-training/output/${config.jobName}/output/model.tar.gz`,
+            Body: makeOutputArchive({
+              'best.pt': 'BEST',
+              'last.pt': 'LAST',
+              'training_metrics.json': '{}',
             }),
           }),
         );
@@ -213,7 +227,8 @@ describe('train on the emulator', () => {
       clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
       training: backend,
     });
-    expect(await runCli(flags(), deps)).toBe(0);
+    const modelDir = path.join(dataset, '..', `${path.basename(dataset)}-models`);
+    expect(await runCli([...flags(), '--model-dir', modelDir], deps)).toBe(0);
     const result = JSON.parse(json.join('\n')) as {
       passed: boolean;
       outputs: Record<string, string>;
@@ -228,6 +243,17 @@ describe('train on the emulator', () => {
     });
     expect(result.outputs.map50).toBe('0.9');
     expect(result.outputs.snapshot).toMatch(/^[0-9a-f]{64}$/);
+    // --wait (the default) downloads the model as the old launcher did, plots beside it.
+    expect(result.outputs['model-path']).toBe(path.resolve(modelDir));
+    expect(readFileSync(path.join(modelDir, 'best.pt'), 'utf8')).toBe('BEST');
+    expect(readdirSync(modelDir).sort()).toEqual([
+      'best.pt',
+      'last.pt',
+      'plots',
+      'training_metrics.json',
+    ]);
+    expect(readdirSync(path.join(modelDir, 'plots'))).toEqual(['results.png']);
+    await removeDir(modelDir);
     expect(backend.launched[0]?.hyperparameters.epochs).toBe(7);
     expect(backend.launched[0]?.jobName).toMatch(/^floorplans-cli-1700000000-ec26c3e/);
   });
@@ -251,7 +277,13 @@ describe('train on the emulator', () => {
       training: fakeBackend(0.5),
     });
     const textFlags = flags().filter((f) => f !== '--json');
-    expect(await runCli([...textFlags, '--recall-threshold', '0.99'], deps)).toBe(1);
+    const cwdModels = path.resolve('models');
+    const before = existsSync(cwdModels);
+    expect(await runCli([...textFlags, '--recall-threshold', '0.99', '--no-download'], deps)).toBe(
+      1,
+    );
+    expect(existsSync(cwdModels)).toBe(before);
+    expect(out.join('\n')).not.toContain('Downloaded');
     const text = err.join('\n');
     // Without --json the terminal gets the report as text: verdict, metrics, a text chart.
     const report = out.join('\n');
@@ -325,7 +357,7 @@ describe('train on the emulator', () => {
 
     it('with no job running (validate, sync, build) exits 130 at once, stopping nothing', async () => {
       const t = interruptible('launch');
-      await runCli(flags(), t.deps);
+      await runCli([...flags(), '--no-download'], t.deps); // the stubbed exit lets the run go on
       expect(t.atSignal()).toEqual([130]);
       expect(t.stopped).toEqual([]);
     });

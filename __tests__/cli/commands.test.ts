@@ -32,6 +32,7 @@ import {
 const REGION = 'us-east-1';
 const BUCKET = 'cli-report';
 const JOB = 'floorplans-report-1';
+let modelDir = '';
 
 const context: RunContext = {
   repository: `${OWNER}/${REPO}`,
@@ -116,12 +117,26 @@ beforeAll(async () => {
       Body: makeOutputArchive({
         'metrics.json': JSON.stringify({ ...METRICS_JSON, map50: 0.9 }),
         'results.csv': RESULTS_CSV,
+        'plots/results.png': 'PNG',
       }),
     }),
   );
+  await clients.s3.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: `yolo-training/output/${JOB}/output/model.tar.gz`,
+      Body: makeOutputArchive({
+        'best.pt': 'BEST',
+        'last.pt': 'LAST',
+        'training_metrics.json': '{}',
+      }),
+    }),
+  );
+  modelDir = await tempDir('cli-report-models-');
 }, 60_000);
 
 afterAll(async () => {
+  if (modelDir) await removeDir(modelDir);
   await gh?.close();
   await moto?.stop();
 });
@@ -225,6 +240,8 @@ describe('report', () => {
     BUCKET,
     '--aws-region',
     REGION,
+    '--model-dir',
+    modelDir,
     ...more,
   ];
   const ghEnv = (token = 'ghs-actions') => ({
@@ -244,6 +261,11 @@ describe('report', () => {
       );
       const body = await readFile(file, 'utf8');
       expect(body).toContain(commentMarker());
+      // report downloads the model by default, plots beside it, and the comment says so.
+      expect(await readFile(path.join(modelDir, 'best.pt'), 'utf8')).toBe('BEST');
+      expect(await readFile(path.join(modelDir, 'plots', 'results.png'), 'utf8')).toBe('PNG');
+      expect(body).toContain('Downloaded: `best.pt`, `last.pt`, `training_metrics.json`.');
+      expect(body).toContain('Plots: `results.png`');
       expect(out.join('\n')).toContain(body);
       expect(gh.requests).toHaveLength(0);
     } finally {

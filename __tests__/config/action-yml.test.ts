@@ -93,6 +93,9 @@ describe('action.yml', () => {
       'run-key',
       'reused',
       'model-package-arn',
+      // issue 12: the downloaded model and its workflow artifact
+      'model-path',
+      'artifact-id',
     ];
     expect(Object.keys(action.outputs).sort()).toEqual(promised.sort());
   });

@@ -43,6 +43,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     push: true,
     jobName: 'floorplans-pr-12-abc1234',
     jobNameExplicit: false,
+    // Tests opt in to the model download (it needs model.tar.gz in S3).
+    modelDelivery: {
+      download: false,
+      dir: 'models',
+      artifactName: 'yolo-model',
+      commentImages: 'off',
+    },
     instanceType: 'ml.p3.2xlarge',
     instanceCount: 1,
     volumeSizeGb: 50,

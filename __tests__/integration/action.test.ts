@@ -8,9 +8,11 @@ import {
   S3Client,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { createAwsClients, createS3Client } from '../../src/aws.js';
 import { runContextFromEnv } from '../../src/context.js';
@@ -22,6 +24,7 @@ import { ISSUE, OWNER, REPO, startGitHubStandIn, type StandIn } from '../report/
 import { decode } from '../report/render-html.js';
 import { mermaidBlocks, parseMermaid } from '../report/mermaid.js';
 import { runAction, webhookExample } from './action-harness.js';
+import { startArtifactStandIn, type ArtifactStandIn } from '../helpers/artifact-standin.js';
 
 const BUCKET = 'acme-training';
 const SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
@@ -54,6 +57,8 @@ const baseInputs = {
   'instance-type': 'ml.g5.xlarge',
   'github-token': 'write-token',
   'aws-region': 'us-east-1',
+  // Most runs here place only output.tar.gz; the model tests below opt in to the download.
+  'download-model': 'false',
 };
 
 function prPayload(fork = false): Record<string, unknown> {
@@ -677,5 +682,165 @@ describe('cost and training in the report (emulator)', () => {
     await expect(
       sagemakerClient().send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
     ).rejects.toThrow();
+  });
+});
+
+describe('the model: download and workflow artifact', () => {
+  let artifacts: ArtifactStandIn;
+  let modelDir: string;
+  beforeAll(async () => {
+    artifacts = await startArtifactStandIn({ artifactId: 4242 });
+    modelDir = await tempDir('action-models-');
+  });
+  afterAll(async () => {
+    await artifacts?.close();
+    await removeDir(modelDir);
+  });
+
+  /** model.tar.gz and output.tar.gz (with the plots) where SageMaker writes them. */
+  async function placeModel(job: string): Promise<void> {
+    await placeJobOutput(
+      job,
+      makeOutputArchive({
+        'metrics.json': JSON.stringify({ ...METRICS_JSON, map50: 0.9 }),
+        'results.csv': RESULTS_CSV,
+        'plots/results.png': 'PNG results',
+        'plots/confusion_matrix.png': 'PNG confusion',
+        'plots/BoxPR_curve.png': 'PNG pr',
+        'plots/val_batch0_pred.jpg': 'JPG predictions',
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: `yolo-training/output/${job}/output/model.tar.gz`,
+        Body: makeOutputArchive({
+          'best.pt': 'BEST WEIGHTS',
+          'last.pt': 'LAST WEIGHTS',
+          'training_metrics.json': '{"schema": 1}',
+        }),
+      }),
+    );
+  }
+
+  it('downloads the model, uploads it with the plots as an artifact, and links it from the comment', async () => {
+    const payload = prPayload();
+    const ref = `refs/pull/${ISSUE}/merge`;
+    const job = jobNameFor('pull_request', ref, payload, '7009');
+    await placeModel(job);
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'pull_request',
+      payload,
+      env: {
+        ...runnerEnv('pull_request', ref),
+        GITHUB_RUN_ID: '7009',
+        ACTIONS_RUNTIME_TOKEN: artifacts.runtimeToken,
+        ACTIONS_RESULTS_URL: artifacts.resultsUrl,
+      },
+      inputs: {
+        ...baseInputs,
+        'download-model': '',
+        'model-dir': modelDir,
+        'artifact-name': 'floorplans-model',
+        'artifact-retention-days': '7',
+        'comment-images': 'presigned',
+      },
+    });
+    expect(run.stdout).not.toMatch(/::(error|warning)::/);
+    expect(run.code).toBe(0);
+    expect(run.outputs['model-path']).toBe(modelDir);
+    expect(run.outputs['artifact-id']).toBe('4242');
+    expect(readFileSync(path.join(modelDir, 'best.pt'), 'utf8')).toBe('BEST WEIGHTS');
+    expect(readdirSync(path.join(modelDir, 'plots')).sort()).toEqual([
+      'BoxPR_curve.png',
+      'confusion_matrix.png',
+      'results.png',
+      'val_batch0_pred.jpg',
+    ]);
+
+    // What the artifact service got: the name, the retention as an expiry, one zip.
+    const create = artifacts.calls.find((c) => c.method === 'CreateArtifact');
+    expect(create?.body.name).toBe('floorplans-model');
+    const days = (Date.parse(String(create?.body.expires_at)) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.9);
+    expect(days).toBeLessThan(7.1);
+    expect(artifacts.calls.map((c) => c.method)).toEqual(['CreateArtifact', 'FinalizeArtifact']);
+    const zip = artifacts.blobs.get(`/blob/${artifacts.runBackendId}/floorplans-model.zip`);
+    expect(zip).toBeDefined();
+    const zipFile = path.join(modelDir, '..', `${path.basename(modelDir)}.zip`);
+    writeFileSync(zipFile, zip as Buffer);
+    const listing = execFileSync('unzip', ['-Z1', zipFile], { encoding: 'utf8' });
+    expect(listing.trim().split('\n').sort()).toEqual([
+      'best.pt',
+      'last.pt',
+      'plots/BoxPR_curve.png',
+      'plots/confusion_matrix.png',
+      'plots/results.png',
+      'plots/val_batch0_pred.jpg',
+      'training_metrics.json',
+    ]);
+    expect(execFileSync('unzip', ['-p', zipFile, 'best.pt'], { encoding: 'utf8' })).toBe(
+      'BEST WEIGHTS',
+    );
+    // The blob URL's signature is masked before anything could print it.
+    expect(run.stdout).toContain('::add-mask::standin-signature');
+
+    // The comment and the summary link the artifact's page and list the plots.
+    const url = `https://github.com/${OWNER}/${REPO}/actions/runs/7009/artifacts/4242`;
+    const body = github.comments[0]?.body ?? '';
+    expect(body).toContain(`[floorplans-model](<${url}>)`);
+    expect(body).toContain('`results.png` · `val_batch0_pred.jpg`');
+    expect(run.summary).toContain(url);
+
+    // comment-images: presigned: the plots beside the job output, shown through signed links
+    // that fetch them, with the expiry stated (static keys here: 7 days).
+    // Alt texts are escaped markdown (`_` as an entity): decode them as GitHub does.
+    const images = [...body.matchAll(/!\[([^\]]+)\]\(<([^>]+)>\)/g)].map((m) => [
+      decode(m[1] as string),
+      m[2] as string,
+    ]);
+    expect(images.map(([name]) => name)).toEqual([
+      'results.png',
+      'confusion_matrix.png',
+      'BoxPR_curve.png',
+      'val_batch0_pred.jpg',
+    ]);
+    for (const [name, link] of images) {
+      expect(link).toContain(`/${BUCKET}/yolo-training/output/${job}/plots/${name}?`);
+      expect(new URL(link as string).searchParams.get('X-Amz-Expires')).toBe('604800');
+    }
+    const res = await fetch(images[0]?.[1] as string);
+    expect(await res.text()).toBe('PNG results');
+    expect(body).toMatch(
+      /_The images are S3 presigned links: they expire at \d{4}-\d\d-\d\d \d\d:\d\d UTC; anyone with the link can see the image\._/,
+    );
+  });
+
+  it('off a runner the model is still downloaded, and a notice says why there is no artifact', async () => {
+    const payload = prPayload();
+    const ref = `refs/pull/${ISSUE}/merge`;
+    const job = jobNameFor('pull_request', ref, payload, '7010');
+    await placeModel(job);
+    const calls = artifacts.calls.length;
+    const dir = path.join(modelDir, 'second');
+    const run = await runAction({
+      entry: 'index.js',
+      event: 'pull_request',
+      payload,
+      env: { ...runnerEnv('pull_request', ref), GITHUB_RUN_ID: '7010' },
+      inputs: { ...baseInputs, 'download-model': 'true', 'model-dir': dir },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['model-path']).toBe(dir);
+    expect(run.outputs['artifact-id']).toBeUndefined();
+    expect(existsSync(path.join(dir, 'best.pt'))).toBe(true);
+    expect(run.stdout).toMatch(
+      /::notice::The model was downloaded to .*; no workflow artifact: not on a GitHub Actions runner/,
+    );
+    expect(artifacts.calls.length).toBe(calls);
+    expect(github.comments[0]?.body).toContain(
+      'No workflow artifact: not on a GitHub Actions runner',
+    );
   });
 });

@@ -2,7 +2,7 @@
 // the bundled CLI, real CPU training through the local backend, gate and comment file.
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -41,6 +41,10 @@ describe('scripts/demo.sh', () => {
       // The Training section with both curves (2 epochs are enough for a line).
       expect(comment).toContain('- Epochs: 2 of 2 asked');
       expect(comment.match(/^```mermaid$/gm)).toHaveLength(2);
+      // The model and ultralytics' plots came home, as the old launcher's download did.
+      expect(existsSync(path.join(dir, 'models', 'best.pt'))).toBe(true);
+      expect(existsSync(path.join(dir, 'models', 'plots', 'results.png'))).toBe(true);
+      expect(comment).toContain('Downloaded: `best.pt`, `last.pt`, `training_metrics.json`.');
       // A local run costs no AWS money: no cost row rather than a made-up one.
       expect(comment).not.toMatch(/\| Cost \|/);
     } finally {

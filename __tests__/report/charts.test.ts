@@ -204,8 +204,17 @@ describe('comment size budget', () => {
           bestEpoch: 287,
           perClass: Array.from({ length: 80 }, (_, i) => cls(i)),
         },
+        model: {
+          files: ['best.pt', 'last.pt', 'training_metrics.json'],
+          plots: Array.from({ length: 40 }, (_, i) => `val_batch${i}_pred.jpg`),
+          artifact: {
+            name: 'yolo-model',
+            url: 'https://github.com/acme/floorplans/actions/runs/1/artifacts/2',
+          },
+        },
       }),
     );
+    expect(md).toContain('#### Model');
     expect(md.length).toBeLessThan(65_536);
     expect(markdownSize(md)).toBeLessThanOrEqual(MAX_COMMENT_BYTES);
     expect(md).not.toContain('report truncated');

@@ -12,6 +12,7 @@ import { buildSnapshot } from '../dataset/snapshot.js';
 import { datasetKeys, s3Uri } from '../dataset/keys.js';
 import { INPUTS } from '../inputs.js';
 import { evaluateGate } from '../metrics/gate.js';
+import { deliverModel } from '../model/delivery.js';
 import { readJobMetrics } from '../metrics/read.js';
 import { runPipeline, type Stages, type TrainingBackend } from '../pipeline.js';
 import { commentMarker } from '../report/comment.js';
@@ -82,6 +83,7 @@ const BOOLEAN_INPUTS = new Set([
   'wait',
   'push',
   'comment',
+  'download-model',
   'force-retrain',
   'approve-model',
 ]);
@@ -132,6 +134,7 @@ function addInputOptions(command: Command): Command {
     '--skip-upload',
     'do not upload: the dataset snapshot must already be in S3 (or give --dataset-s3-uri)',
   );
+  command.option('--no-download', 'do not download the model (same as --download-model false)');
   command.option('--comment-file <path>', 'also write the PR comment markdown to this file');
   command.option('--json', 'print the result as JSON on stdout');
   command.addHelpText('after', GITHUB_TOKEN_HELP);
@@ -152,6 +155,14 @@ export function normalizeOptions(raw: Record<string, unknown>): Record<string, u
       opts[camel(spec.name)] = value;
     }
   }
+  // `--no-download` (the old launcher's spelling): commander sets download to false.
+  if (opts.download === false) {
+    if (opts.downloadModel !== undefined && String(opts.downloadModel) !== 'false') {
+      throw new UsageError('--no-download and --download-model disagree; give one of them');
+    }
+    opts.downloadModel = 'false';
+  }
+  delete opts.download;
   // `--spot` alone means true (commander gives `true`); `--no-spot` gives false.
   for (const name of BOOLEAN_INPUTS) if (opts[camel(name)] === true) opts[camel(name)] = 'true';
   if (typeof opts.modelSize === 'string') {
@@ -513,6 +524,9 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         task: config.task,
       });
       const gate = evaluateGate(metrics, config.thresholds);
+      const model = config.modelDelivery.download
+        ? await deliverModel({ s3: clients.s3, log }, config, outcome)
+        : undefined;
       const comment = renderPipelineReport({
         config,
         outcome,
@@ -520,6 +534,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         gate,
         dataset: { uri: config.datasetS3Uri ?? '' },
         image: { imageUri: config.imageUri ?? '', built: false, tag: '' },
+        ...(model ? { model } : {}),
       });
       if (typeof opts.commentFile === 'string') await writeFile(opts.commentFile, comment);
 
@@ -548,6 +563,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
             gate,
             metrics,
             cost: outcome.cost ?? null,
+            model: model ? { path: model.dir, files: model.files } : null,
             ...(posted ? { comment: posted } : {}),
           }),
         );

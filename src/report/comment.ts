@@ -9,6 +9,7 @@ import { describePriceOrigin, formatCost, formatHourly, formatUsd } from './cost
 import { trainingSection } from './training-section.js';
 import { baselineSection, promotionLine, reuseLine } from './baseline.js';
 import type { LifecycleReport } from '../model/lifecycle.js';
+import { modelSection, type ModelReport } from './model-section.js';
 import type {
   ClassMetrics,
   DatasetRef,
@@ -43,6 +44,8 @@ export interface ReportData {
   key?: string;
   /** Baseline champion, reuse, promotion (issue 12). */
   lifecycle?: LifecycleReport;
+  /** The downloaded model, its plots and the workflow artifact holding them. */
+  model?: ModelReport;
 }
 
 export interface RenderOptions {
@@ -513,6 +516,7 @@ function render(data: ReportData, limits: Limits): string {
     if (training) parts.push(training, '');
   }
 
+  if (data.model) parts.push(modelSection(data.model), '');
   parts.push(jobSection(data), '', datasetSection(data.dataset, limits.diffClasses), '');
 
   const footer: string[] = [];

@@ -1,6 +1,8 @@
 // The one mapping from a pipeline run to the comment's data, shared by the action and the CLI.
 import type { ReportInput } from '../pipeline.js';
+import type { ModelDelivery } from '../model/delivery.js';
 import { renderReport } from './comment.js';
+import type { ModelReport } from './model-section.js';
 
 /** A failed or stopped job has no gate: the comment shows the failure variant instead. */
 const NO_GATE = { passed: false, checks: [], message: '' };
@@ -15,5 +17,18 @@ export function renderPipelineReport(input: ReportInput): string {
     context: input.config.context,
     hyperparameters: input.config.hyperparameters,
     ...(input.lifecycle ? { lifecycle: input.lifecycle } : {}),
+    ...(input.model ? { model: modelReport(input.model) } : {}),
   });
+}
+
+function modelReport(model: ModelDelivery): ModelReport {
+  return {
+    files: model.files.filter((f) => !f.startsWith('plots/')),
+    plots: model.plots,
+    ...(model.artifact ? { artifact: { name: model.artifact.name, url: model.artifact.url } } : {}),
+    ...(model.artifactSkipped ? { artifactSkipped: model.artifactSkipped } : {}),
+    ...(model.images
+      ? { images: model.images.images, imagesExpireAt: model.images.expiresAt }
+      : {}),
+  };
 }
