@@ -137,6 +137,7 @@ export function createStages(config: Config, deps: StageDeps): Stages {
     async prepareDataset(cfg) {
       const snapshot = await buildSnapshot(cfg.dataset, {
         task: cfg.task,
+        ...(inspection ? { hashes: inspection.hashes } : {}),
         onProgress: hashProgressLogger((line) => log.info(line)),
       });
       const stats = inspection ? datasetStats(inspection.report) : undefined;

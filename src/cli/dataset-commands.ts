@@ -205,7 +205,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 
         const task = taskOption(opts);
         const maxDropped = dropLimitOption(opts.maxDroppedImages);
-        const { report, membership } = await inspectDataset(opts.dataset, {
+        const { report, membership, hashes } = await inspectDataset(opts.dataset, {
           cwd,
           task,
           maxDropped,
@@ -221,6 +221,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 
         const snapshot = await buildSnapshot(path.resolve(cwd, opts.dataset), {
           task,
+          hashes,
           onProgress: hashProgressLogger(stderr),
         });
         const s3 = createS3(region, env);

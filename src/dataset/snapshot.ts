@@ -77,6 +77,11 @@ export interface BuildSnapshotOptions {
   /** A classify dataset has no yaml: the directory itself is the dataset and `config` is "". */
   task?: YoloTask;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Hashes already taken from the same bytes (validation's, by absolute path): those files are not
+   * read again. A file changed since is caught by the upload, which checks what it sends.
+   */
+  hashes?: ReadonlyMap<string, SnapshotFile>;
 }
 
 /** Hashes every file under the dataset directory (see files.ts for what is left out). */
@@ -98,7 +103,7 @@ export async function buildSnapshot(
   // Synchronous reads in one loop: faster than any number of promise reads in flight (hash.ts).
   const hashed: [string, SnapshotFile][] = [];
   for (const file of walked) {
-    hashed.push([file.rel, hashFileSync(file.abs)]);
+    hashed.push([file.rel, options.hashes?.get(file.abs) ?? hashFileSync(file.abs)]);
     options.onProgress?.(hashed.length, walked.length);
   }
   return snapshotFromFiles(hashed, yamlPath ? toPosix(path.relative(root, yamlPath)) : '', root);
