@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import type { AwsClients } from './aws.js';
 import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
-import { loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
+import { branchBlobsLoader, loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
 import { describeDiff, diffSnapshots } from './dataset/diff.js';
 import { hashProgressLogger, progressLogger } from './dataset/progress.js';
 import {
@@ -142,16 +142,29 @@ export function createStages(config: Config, deps: StageDeps): Stages {
     async prepareDataset(cfg) {
       const snapshot = await buildSnapshot(cfg.dataset, {
         task: cfg.task,
+        ...(inspection ? { hashes: inspection.hashes } : {}),
         onProgress: hashProgressLogger((line) => log.info(line)),
       });
       const stats = inspection ? datasetStats(inspection.report) : undefined;
       const dropped = inspection
         ? droppedImages(inspection.report, cfg.maxDroppedImages)
         : undefined;
+      // The branch's own last snapshot (branch runs) or the base branch's (PRs) names blobs that
+      // are stored already: only the rest are checked, whatever the bucket holds besides.
+      const knownFrom = branchOf(cfg) ?? cfg.context.baseRef;
       const result = await syncSnapshot(deps.clients.s3, {
         bucket: cfg.bucket,
         prefix: cfg.prefix,
         snapshot,
+        ...(knownFrom
+          ? {
+              knownBlobs: branchBlobsLoader(
+                deps.clients.s3,
+                { bucket: cfg.bucket, prefix: cfg.prefix, branch: knownFrom },
+                (m) => log.warning(m),
+              ),
+            }
+          : {}),
         onProgress: progressLogger((line) => log.info(line)),
         ...(inspection ? { splitOf: inspection.membership } : {}),
         ...(stats ? { stats } : {}),

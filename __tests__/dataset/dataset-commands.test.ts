@@ -208,6 +208,30 @@ describe('sagemaker-yolo sync', () => {
     ).resolves.toBeDefined();
   });
 
+  it('--branch: an edit after the branch was recorded takes its blobs as stored and lists nothing', async () => {
+    const args = ['sync', '--dataset', 'edited', '--bucket', 'cli-bucket', '--prefix', 'b'];
+    await writeTree(path.join(tmp, 'edited'), basicDataset());
+    const first = await cli([...args, '--branch', 'dev', '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out).sync.storedBlobsFrom).toBe('listing'); // dev had no snapshot
+    await writeFile(path.join(tmp, 'edited/labels/val/v1.txt'), '1 0.5 0.5 0.5 0.5\n');
+    const second = await cli([...args, '--branch', 'dev', '--json']);
+    expect(second.code).toBe(0);
+    const { sync } = JSON.parse(second.out);
+    // HEAD, dev's pointer and snapshot, the one new blob, manifest, stats, snapshot.
+    expect(sync).toMatchObject({
+      storedBlobsFrom: 'known snapshot',
+      uploadedFiles: 1,
+      requests: 7,
+    });
+    await writeFile(path.join(tmp, 'edited/labels/val/v1.txt'), '0 0.5 0.5 0.5 0.6\n');
+    const unnamed = await cli([...args, '--json']);
+    expect(JSON.parse(unnamed.out).sync).toMatchObject({
+      storedBlobsFrom: 'listing',
+      uploadedFiles: 1,
+    });
+  });
+
   it('does not sync a dataset with errors (exit 1)', async () => {
     const r = await cli(['sync', '--dataset', 'bad', '--bucket', 'cli-bucket']);
     expect(r.code).toBe(1);

@@ -11,7 +11,8 @@ import {
   snapshotFromFiles,
 } from '../../src/dataset/snapshot.js';
 import { hashFile } from '../../src/hash.js';
-import { basicDataset, removeDir, tempDir, writeTree } from './fixtures.js';
+import { inspectDataset } from '../../src/dataset/validate.js';
+import { basicDataset, jpeg, png, removeDir, tempDir, writeTree } from './fixtures.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -177,5 +178,54 @@ describe('parseSnapshotDocument', () => {
         'x',
       ),
     ).toThrow("x: entry 'a' needs a sha256 (64 hex) and a size (integer >= 0)");
+  });
+});
+
+describe('one read per file: validation hashes what it reads', () => {
+  it('validation hashes every image and label it read whole; the snapshot built from them is the one built from disk', async () => {
+    const big = jpeg(64, 64, Buffer.alloc(1024 * 1024 + 10, 7)); // above the whole-read limit
+    const dir = await dataset({
+      ...basicDataset(),
+      'images/train/big.jpg': big,
+      'labels/train/big.txt': '0 0.5 0.5 0.1 0.1\n',
+    });
+    const { report, hashes } = await inspectDataset(dir);
+    expect(report.errors).toBe(0);
+    const rel = (abs: string) => path.relative(dir, abs);
+    // Every image and label except the large image; data.yaml is read as text only.
+    expect([...hashes.keys()].map(rel).sort()).toEqual([
+      'images/train/a.png',
+      'images/train/b.jpg',
+      'images/train/c.png',
+      'images/val/v1.png',
+      'images/val/v2.jpg',
+      'labels/train/a.txt',
+      'labels/train/b.txt',
+      'labels/train/big.txt',
+      'labels/val/v1.txt',
+      'labels/val/v2.txt',
+    ]);
+    for (const [abs, h] of hashes) {
+      const bytes = await readFile(abs);
+      expect(h).toEqual({ sha256: sha(bytes), size: bytes.length });
+    }
+    const reused = await buildSnapshot(dir, { hashes });
+    const fromDisk = await buildSnapshot(dir);
+    expect(reused.json).toBe(fromDisk.json);
+    expect(reused.document.files['images/train/big.jpg']?.sha256).toBe(sha(big));
+  });
+
+  it('a classify dataset: its images are hashed by validation too', async () => {
+    const dir = await dataset({
+      'train/cat/1.png': png(16, 16, 1),
+      'train/dog/2.png': png(16, 16, 2),
+      'val/cat/3.png': png(16, 16, 3),
+      'val/dog/4.png': png(16, 16, 4),
+    });
+    const { report, hashes } = await inspectDataset(dir, { task: 'classify' });
+    expect(report.errors).toBe(0);
+    expect(hashes.size).toBe(4);
+    const reused = await buildSnapshot(dir, { task: 'classify', hashes });
+    expect(reused.json).toBe((await buildSnapshot(dir, { task: 'classify' })).json);
   });
 });

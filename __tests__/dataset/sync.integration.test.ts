@@ -470,6 +470,19 @@ describe('syncSnapshot on moto', () => {
     expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
   });
 
+  it('a label edited after validation hashed it is refused by the upload: no snapshot is written', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(basicDataset());
+    const { hashes } = await inspectDataset(dir);
+    const label = path.join(dir, 'labels/val/v2.txt');
+    await writeFile(label, (await readFile(label, 'utf8')).replace(/^1 /, '0 '));
+    const snap = await buildSnapshot(dir, { hashes });
+    await expect(sync(bucket, snap)).rejects.toThrow(
+      'labels/val/v2.txt changed while the dataset was being synced',
+    );
+    expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
+  });
+
   it('deleting a file gives a new snapshot without it and uploads nothing', async () => {
     const bucket = await newBucket();
     const dir = await dataset(basicDataset());

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CommanderError, type Command } from 'commander';
 import { createS3Client } from '../aws.js';
-import { recordBranchSnapshot } from '../dataset/branches.js';
+import { branchBlobsLoader, recordBranchSnapshot } from '../dataset/branches.js';
 import { checkBucketName, checkPrefix } from '../dataset/keys.js';
 import { hashProgressLogger, progressLogger } from '../dataset/progress.js';
 import { datasetStats, formatFindings, formatValidationSummary } from '../dataset/report.js';
@@ -166,7 +166,10 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .option('--region <region>', 'AWS region (default: AWS_REGION or AWS_DEFAULT_REGION)')
     .option('--aws-region <region>', 'same as --region (the spelling of train and report)')
     .option('--concurrency <n>', 'uploads at once', '16')
-    .option('--branch <name>', "record the snapshot as this branch's latest (for PR diffs)")
+    .option(
+      '--branch <name>',
+      "record the snapshot as this branch's latest (for PR diffs); its last snapshot's blobs are not checked again",
+    )
     .option('--json', 'print the validation report and the sync result as JSON')
     .exitOverride(usageExit)
     .action(function (this: Command) {
@@ -202,7 +205,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 
         const task = taskOption(opts);
         const maxDropped = dropLimitOption(opts.maxDroppedImages);
-        const { report, membership } = await inspectDataset(opts.dataset, {
+        const { report, membership, hashes } = await inspectDataset(opts.dataset, {
           cwd,
           task,
           maxDropped,
@@ -218,6 +221,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 
         const snapshot = await buildSnapshot(path.resolve(cwd, opts.dataset), {
           task,
+          hashes,
           onProgress: hashProgressLogger(stderr),
         });
         const s3 = createS3(region, env);
@@ -226,6 +230,13 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           prefix,
           snapshot,
           concurrency,
+          ...(opts.branch
+            ? {
+                knownBlobs: branchBlobsLoader(s3, { bucket, prefix, branch: opts.branch }, (m) =>
+                  stderr(`warning: ${m}`),
+                ),
+              }
+            : {}),
           splitOf: membership,
           stats: datasetStats(report),
           onProgress: progressLogger(stderr),

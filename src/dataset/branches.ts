@@ -68,13 +68,13 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
 }
 
 /**
- * The branch's last snapshot, or undefined when the branch has none yet. The snapshot JSON is
- * checked against its fingerprint, so a diff never rests on a damaged object.
+ * The branch's last snapshot document (no stats), or undefined when the branch has none yet. The
+ * snapshot JSON is checked against its fingerprint, so nothing rests on a damaged object.
  */
-export async function loadBranchSnapshot(
+export async function loadBranchDocument(
   s3: S3Client,
   target: BranchTarget,
-): Promise<BaseSnapshot | undefined> {
+): Promise<Omit<BaseSnapshot, 'stats'> | undefined> {
   const keys = datasetKeys(target.prefix);
   const pointerKey = keys.branch(target.branch);
   const pointerText = await getText(s3, target.bucket, pointerKey);
@@ -99,8 +99,21 @@ export async function loadBranchSnapshot(
   if (sha256Hex(json) !== fp) {
     throw new Error(`${s3Uri(target.bucket, snapshotKey)} does not hash to its fingerprint`);
   }
-  const document = parseSnapshotDocument(json, s3Uri(target.bucket, snapshotKey));
-  const statsText = await getText(s3, target.bucket, keys.stats(fp));
+  return {
+    fingerprint: fp,
+    document: parseSnapshotDocument(json, s3Uri(target.bucket, snapshotKey)),
+  };
+}
+
+/** The branch's last snapshot with its stats, or undefined when the branch has none yet. */
+export async function loadBranchSnapshot(
+  s3: S3Client,
+  target: BranchTarget,
+): Promise<BaseSnapshot | undefined> {
+  const base = await loadBranchDocument(s3, target);
+  if (!base) return undefined;
+  const { fingerprint: fp, document } = base;
+  const statsText = await getText(s3, target.bucket, datasetKeys(target.prefix).stats(fp));
   let stats: DatasetStats | undefined;
   if (statsText !== undefined) {
     try {
@@ -112,4 +125,38 @@ export async function loadBranchSnapshot(
     }
   }
   return { fingerprint: fp, document, ...(stats ? { stats } : {}) };
+}
+
+/**
+ * The blobs (sha256 -> size) of the branch's last snapshot: stored for sure, because a snapshot
+ * JSON is written only after all its blobs. Undefined when the branch has no snapshot yet.
+ */
+export async function loadBranchBlobs(
+  s3: S3Client,
+  target: BranchTarget,
+): Promise<Map<string, number> | undefined> {
+  const base = await loadBranchDocument(s3, target);
+  if (!base) return undefined;
+  return new Map(Object.values(base.document.files).map((f) => [f.sha256, f.size]));
+}
+
+/**
+ * SyncOptions.knownBlobs for a branch: its last snapshot's blobs. A pointer that cannot be read is
+ * only a lost shortcut: `warn` says so and the sync lists the stored blobs instead.
+ */
+export function branchBlobsLoader(
+  s3: S3Client,
+  target: BranchTarget,
+  warn: (message: string) => void,
+): () => Promise<Map<string, number> | undefined> {
+  return async () => {
+    try {
+      return await loadBranchBlobs(s3, target);
+    } catch (error) {
+      warn(
+        `Could not read ${target.branch}'s last snapshot (${(error as Error).message}): listing the stored blobs instead`,
+      );
+      return undefined;
+    }
+  };
 }

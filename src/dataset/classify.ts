@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { mapLimit } from './concurrency.js';
 import { compareCodePoints, walkDataset } from './files.js';
-import { inspectImageFile, isImagePath } from './images.js';
+import { inspectImageFile, isImagePath, type ContentHashes } from './images.js';
 import type { Collector, SplitReport } from './validate.js';
 import type { SplitName } from './yaml.js';
 
@@ -17,7 +17,12 @@ async function isDir(abs: string): Promise<boolean> {
 
 export async function validateClassifyDataset(
   rootAbs: string,
-  ctx: { out: Collector; concurrency: number; membership: Map<string, SplitName> },
+  ctx: {
+    out: Collector;
+    concurrency: number;
+    membership: Map<string, SplitName>;
+    hashes: ContentHashes;
+  },
 ): Promise<{ root?: string; names: string[]; splits: SplitReport[] }> {
   const { out } = ctx;
   if (!(await isDir(rootAbs))) {
@@ -99,7 +104,7 @@ export async function validateClassifyDataset(
     await mapLimit(images, ctx.concurrency, async (image) => {
       if (!ctx.membership.has(image.rel)) ctx.membership.set(image.rel, split);
       const abs = path.join(rootAbs, image.rel);
-      const inspected = await inspectImageFile(abs);
+      const inspected = await inspectImageFile(abs, ctx.hashes);
       let bad = false;
       for (const f of inspected.findings) {
         out.add(f.outcome, f.rule, abs, f.message, { split });

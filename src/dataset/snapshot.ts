@@ -1,8 +1,7 @@
 // The content-addressed snapshot: every file's sha256 and size under the dataset directory, its
 // canonical JSON and fingerprint (DESIGN.md "S3 layout"). Content only: mtimes never matter.
 import path from 'node:path';
-import { hashFile, sha256Hex } from '../hash.js';
-import { mapLimit } from './concurrency.js';
+import { hashFileSync, sha256Hex } from '../hash.js';
 import { compareCodePoints, toPosix, walkDataset } from './files.js';
 import type { YoloTask } from '../task.js';
 import { locateDataset } from './yaml.js';
@@ -77,9 +76,12 @@ export function snapshotFromFiles(
 export interface BuildSnapshotOptions {
   /** A classify dataset has no yaml: the directory itself is the dataset and `config` is "". */
   task?: YoloTask;
-  /** Files hashed at once (default 16). */
-  concurrency?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Hashes already taken from the same bytes (validation's, by absolute path): those files are not
+   * read again. A file changed since is caught by the upload, which checks what it sends.
+   */
+  hashes?: ReadonlyMap<string, SnapshotFile>;
 }
 
 /** Hashes every file under the dataset directory (see files.ts for what is left out). */
@@ -98,12 +100,12 @@ export async function buildSnapshot(
       `${outside.length} symbolic link(s) resolve outside the dataset directory ${root} and are never uploaded (e.g. ${outside[0]?.rel}): copy the files into the dataset instead`,
     );
   }
-  let done = 0;
-  const hashed = await mapLimit(walked, options.concurrency ?? 16, async (file) => {
-    const result = await hashFile(file.abs);
-    options.onProgress?.(++done, walked.length);
-    return [file.rel, result] as [string, SnapshotFile];
-  });
+  // Synchronous reads in one loop: faster than any number of promise reads in flight (hash.ts).
+  const hashed: [string, SnapshotFile][] = [];
+  for (const file of walked) {
+    hashed.push([file.rel, options.hashes?.get(file.abs) ?? hashFileSync(file.abs)]);
+    options.onProgress?.(hashed.length, walked.length);
+  }
   return snapshotFromFiles(hashed, yamlPath ? toPosix(path.relative(root, yamlPath)) : '', root);
 }
 

@@ -1,7 +1,7 @@
 // The sync stage: put a snapshot in S3 so that nothing is uploaded twice and a half-done sync is
 // never mistaken for a whole one. Order: existence check of the snapshot JSON (a no-op sync is that
-// one request) -> one listing of existing blobs -> missing blobs -> ManifestFile -> stats -> the
-// snapshot JSON last (its presence means complete).
+// one request) -> which blobs are stored (the blobs of a known complete snapshot, else one listing)
+// -> missing blobs -> ManifestFile -> stats -> the snapshot JSON last (its presence means complete).
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -65,6 +65,14 @@ export interface SyncOptions extends Pick<RetryOptions, 'sleep' | 'random' | 'on
    * as the PUT it saves (one request each; the PUT is idempotent: same key, same bytes).
    */
   headBeforePutBytes?: number;
+  /**
+   * Blobs (sha256 -> size) that a complete snapshot in this bucket names, e.g. the branch's last
+   * one: they are stored, since a snapshot JSON is written only after all its blobs. Called only
+   * when this snapshot is not complete yet. When it gives a map, nothing is listed: only hashes
+   * outside it are sent (large ones after a HEAD), so the requests follow the change, not the
+   * bucket's history. Undefined (no known snapshot) falls back to listing datasets/objects/.
+   */
+  knownBlobs?: () => Promise<ReadonlyMap<string, number> | undefined>;
 }
 
 export interface SplitSyncRow {
@@ -92,6 +100,8 @@ export interface SyncResult {
   skippedBytes: number;
   /** HTTP requests sent to S3, retries included. */
   requests: number;
+  /** How stored blobs were found: none needed (complete), a known snapshot, or a listing. */
+  storedBlobsFrom: 'complete' | 'known snapshot' | 'listing';
   seconds: number;
   perSplit: SplitSyncRow[];
 }
@@ -477,6 +487,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
   const copyPartSize = options.copyPartSize ?? 5 * 1024 * 1024 * 1024;
   const headBeforePut = options.headBeforePutBytes ?? 256 * 1024;
   const counter = countRequests(s3);
+  let storedBlobsFrom: SyncResult['storedBlobsFrom'] = 'complete';
   const finish = (alreadyComplete: boolean, uploaded: Set<string>): SyncResult => {
     const perSplit = splitRows(snapshot, uploaded, options.splitOf);
     const total = (k: keyof SplitSyncRow) => perSplit.reduce((a, r) => a + (r[k] as number), 0);
@@ -490,6 +501,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
       skippedFiles: total('skippedFiles'),
       skippedBytes: total('skippedBytes'),
       requests: counter.count(),
+      storedBlobsFrom,
       seconds: (performance.now() - started) / 1000,
       perSplit,
     };
@@ -497,7 +509,9 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
   try {
     if (await objectExists(s3, bucket, keys.snapshot(fp), signal)) return finish(true, new Set());
 
-    const stored = await listBlobs(s3, bucket, keys.objectsPrefix, signal);
+    const known = await options.knownBlobs?.();
+    storedBlobsFrom = known ? 'known snapshot' : 'listing';
+    const stored = known ?? (await listBlobs(s3, bucket, keys.objectsPrefix, signal));
     // Each missing blob once, sent from the first file (in path order) that holds it.
     const missing = new Map<string, { rel: string; file: SnapshotFile }>();
     for (const [rel, file] of Object.entries(snapshot.document.files)) {
@@ -527,7 +541,8 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
           expected: file,
           signal,
         };
-        // Stored by a concurrent sync since our LIST: its content key holds exactly these bytes.
+        // Stored since our LIST (a concurrent sync) or outside the known snapshot (another branch):
+        // its content key holds exactly these bytes.
         if (file.size >= headBeforePut && (await objectExists(s3, bucket, blob.key, signal))) {
           storedMeanwhile.add(rel);
         } else {

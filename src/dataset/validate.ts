@@ -2,14 +2,21 @@
 // the run fails (error), an image is dropped ("ignoring corrupt image/label": a warning, counted
 // per split) or ultralytics repairs something itself (a note). Thin I/O around the pure checkers
 // in yaml.ts, labels.ts and images.ts; bounded concurrency.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../hash.js';
 import type { YoloTask } from '../task.js';
 import { validateClassifyDataset } from './classify.js';
 import { mapLimit } from './concurrency.js';
 import { checkDropLimit, DEFAULT_DROP_LIMIT, type DropLimit } from './dropped.js';
 import { isWithin, toPosix, walkDataset } from './files.js';
-import { extensionOf, inspectImageFile, isImagePath, IMAGE_EXTENSIONS } from './images.js';
+import {
+  extensionOf,
+  inspectImageFile,
+  isImagePath,
+  IMAGE_EXTENSIONS,
+  type ContentHashes,
+} from './images.js';
 import { checkLabelText, MAX_LABEL_BYTES, type LineOutcome } from './labels.js';
 import { pythonLines } from './pytext.js';
 import {
@@ -104,6 +111,11 @@ export interface DatasetInspection {
   membership: Map<string, SplitName>;
   /** The yaml as read (absent for classify, or when it could not be read). */
   config?: DatasetConfig;
+  /**
+   * sha256 and size of the files validation read whole, by absolute path: buildSnapshot takes
+   * them instead of reading those files again (the upload still checks every blob it sends).
+   */
+  hashes: ContentHashes;
 }
 
 export function emptyCounts(): SplitCounts {
@@ -363,6 +375,7 @@ async function checkImageAndLabel(
     membership: Map<string, SplitName>;
     expectedLabels: Set<string>;
     out: Collector;
+    hashes: ContentHashes;
   },
   tally: SplitTally,
 ): Promise<void> {
@@ -374,7 +387,7 @@ async function checkImageAndLabel(
   const hasLabel = ctx.files.has(labelRel);
   if (hasLabel && !ctx.membership.has(labelRel)) ctx.membership.set(labelRel, split);
 
-  const inspected = await inspectImageFile(imageAbs);
+  const inspected = await inspectImageFile(imageAbs, ctx.hashes);
   let dropped = false;
   for (const f of inspected.findings) {
     out.add(f.outcome, f.rule, imageAbs, f.message, { split });
@@ -393,7 +406,8 @@ async function checkImageAndLabel(
   const labelAbs = path.join(root, labelRel);
   let text: string;
   try {
-    const stat = await fs.stat(labelAbs);
+    // Synchronous: the promise API costs a thread-pool round trip per stat, open, read and close.
+    const stat = statSync(labelAbs);
     if (stat.size > MAX_LABEL_BYTES) {
       out.error(
         labelAbs,
@@ -403,7 +417,8 @@ async function checkImageAndLabel(
       );
       return;
     }
-    const bytes = await fs.readFile(labelAbs);
+    const bytes = readFileSync(labelAbs);
+    ctx.hashes.set(labelAbs, { sha256: sha256Hex(bytes), size: bytes.length });
     try {
       text = UTF8.decode(bytes);
     } catch {
@@ -522,6 +537,7 @@ export async function inspectDataset(
   const concurrency = options.concurrency ?? 32;
   const out = new Collector(cwd, options.maxFindings ?? 10_000);
   const membership = new Map<string, SplitName>();
+  const hashes: ContentHashes = new Map();
   const report = (
     names: string[] = [],
     yaml?: string,
@@ -559,11 +575,13 @@ export async function inspectDataset(
       out,
       concurrency,
       membership,
+      hashes,
     });
     return {
       report: report(done.names, undefined, done.splits),
       ...(done.root ? { root: done.root } : {}),
       membership,
+      hashes,
     };
   }
 
@@ -572,7 +590,7 @@ export async function inspectDataset(
     location = await locateDataset(path.resolve(cwd, datasetPath));
   } catch (error) {
     out.error(path.resolve(cwd, datasetPath), (error as Error).message);
-    return { report: report(), membership };
+    return { report: report(), membership, hashes };
   }
   const { root, yamlPath } = location;
   for (const ignored of location.ignoredYamls) {
@@ -581,7 +599,7 @@ export async function inspectDataset(
   // A yaml linked to a file outside the dataset is never read: its errors could echo the file.
   if (!isWithin(await fs.realpath(root), await fs.realpath(yamlPath))) {
     out.error(yamlPath, outsideMessage(out.display(root)));
-    return { report: report(), root, membership };
+    return { report: report(), root, membership, hashes };
   }
   const yamlSize = (await fs.stat(yamlPath)).size;
   if (yamlSize > MAX_YAML_BYTES) {
@@ -591,7 +609,7 @@ export async function inspectDataset(
       undefined,
       'yaml-too-large',
     );
-    return { report: report(), root, membership };
+    return { report: report(), root, membership, hashes };
   }
   const parsed = parseDatasetYaml(await fs.readFile(yamlPath, 'utf8'), yamlPath);
   for (const f of parsed.findings) {
@@ -601,7 +619,7 @@ export async function inspectDataset(
   }
   const config = parsed.config;
   const yamlShown = out.display(yamlPath);
-  if (!config) return { report: report(undefined, yamlShown), root, membership };
+  if (!config) return { report: report(undefined, yamlShown), root, membership, hashes };
   if (task === 'pose' && !config.kptShape) {
     out.error(
       yamlPath,
@@ -609,7 +627,7 @@ export async function inspectDataset(
       undefined,
       'pose-needs-kpt-shape',
     );
-    return { report: report(config.names, yamlShown), root, membership };
+    return { report: report(config.names, yamlShown), root, membership, hashes };
   }
 
   if (!isInside(root, config.datasetRoot)) {
@@ -617,11 +635,11 @@ export async function inspectDataset(
       yamlPath,
       `path resolves to ${out.display(config.datasetRoot)}, outside the dataset directory ${out.display(root)}: use a path relative to the yaml (e.g. '.'); the training container rewrites it`,
     );
-    return { report: report(config.names, yamlShown), root, membership };
+    return { report: report(config.names, yamlShown), root, membership, hashes };
   }
   if (!(await fs.stat(config.datasetRoot).catch(() => undefined))?.isDirectory()) {
     out.error(yamlPath, `path ${out.display(config.datasetRoot)} is not a directory`);
-    return { report: report(config.names, yamlShown), root, membership };
+    return { report: report(config.names, yamlShown), root, membership, hashes };
   }
 
   const { files: walked, outside } = await walkDataset(root);
@@ -726,6 +744,7 @@ export async function inspectDataset(
       membership,
       expectedLabels,
       out,
+      hashes,
     };
     await mapLimit(images, concurrency, (imageRel) =>
       checkImageAndLabel(imageRel, split, ctx, tally),
@@ -784,7 +803,13 @@ export async function inspectDataset(
       );
     }
   }
-  return { report: report(config.names, yamlShown, splitReports), root, membership, config };
+  return {
+    report: report(config.names, yamlShown, splitReports),
+    root,
+    membership,
+    config,
+    hashes,
+  };
 }
 
 /** Validates a dataset directory (or its yaml). Never throws for bad data: it is all in the report. */

@@ -128,11 +128,11 @@ export async function listContextEntries(contextDir: string): Promise<ContextEnt
           sha256: sha256Hex(target),
         });
       } else if (dirent.isFile()) {
-        const { mode, size } = await lstat(abs);
+        const { mode } = await lstat(abs);
         entries.push({
           path: rel,
           kind: mode & 0o111 ? 'exec' : 'file',
-          sha256: (await hashFile(abs, size)).sha256,
+          sha256: (await hashFile(abs)).sha256,
         });
       }
       // Sockets, FIFOs and devices cannot be sent in a build context: nothing to record.
