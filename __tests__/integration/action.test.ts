@@ -792,6 +792,13 @@ describe('the model: download and workflow artifact', () => {
     expect(body).toContain(`[floorplans-model](<${url}>)`);
     expect(body).toContain('`results.png` · `val_batch0_pred.jpg`');
     expect(run.summary).toContain(url);
+    // The same comment shows what the run cost and how training went (issue 13).
+    expect(decode(body)).toMatch(
+      /\| Cost \| price unknown: ml\.g5\.xlarge is not in the price table/,
+    );
+    const charts = mermaidBlocks(body);
+    expect(charts.length).toBeGreaterThan(0);
+    for (const chart of charts) await expect(parseMermaid(chart)).resolves.toBe('xychart');
 
     // comment-images: presigned: the plots beside the job output, shown through signed links
     // that fetch them, with the expiry stated (static keys here: 7 days).
