@@ -1,0 +1,239 @@
+// What git already knows about the dataset's files, without reading them: the index's blob id of
+// every tracked file that `git status` reports unchanged, and the sha256 + size that a Git LFS
+// pointer carries. A sync can take a file's hash from here instead of reading it (issue 16).
+// Anything git cannot vouch for is left out, and a file left out is hashed: outside a work tree,
+// on any git error, for conflicted, symlink or submodule entries, for files git converts on
+// checkout (autocrlf, text/eol/ident/encoding attributes, filters other than LFS), and for every
+// path `git status` names (modified, staged, untracked, deleted, renamed).
+import { execFile } from 'node:child_process';
+import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { toPosix } from './files.js';
+import type { SnapshotFile } from './snapshot.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs git with an argv (never a shell) in `cwd`; resolves stdout, rejects on a non-zero exit. */
+export type GitRunner = (
+  args: string[],
+  cwd: string,
+  input?: string,
+  encoding?: 'utf8' | 'latin1',
+) => Promise<string>;
+
+export const runGit: GitRunner = async (args, cwd, input, encoding = 'utf8') => {
+  const child = execFileAsync('git', args, {
+    cwd,
+    encoding,
+    maxBuffer: 1024 * 1024 * 1024,
+    // A prompt for credentials or an editor would hang the run; nothing here needs either.
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+  });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  return (await child).stdout;
+};
+
+export interface GitFile {
+  /** The index's blob id (sha1 or sha256 object format), for a file git reports unchanged. */
+  blob: string;
+  /** For an LFS-tracked file: the content's sha256 and size from its pointer. */
+  lfs?: SnapshotFile;
+}
+
+/** Paths that `git status --porcelain=v1 -z` names (both sides of a rename or copy). */
+export function parsePorcelainPaths(output: string): Set<string> {
+  const dirty = new Set<string>();
+  const fields = output.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i];
+    if (!entry || entry.length < 4) continue;
+    dirty.add(entry.slice(3));
+    // A rename or copy entry is followed by its source path as a field of its own.
+    if (entry[0] === 'R' || entry[0] === 'C' || entry[1] === 'R' || entry[1] === 'C') {
+      const from = fields[++i];
+      if (from) dirty.add(from);
+    }
+  }
+  return dirty;
+}
+
+/** Regular files at stage 0 from `git ls-files -s -z`: path -> blob id. */
+export function parseIndexEntries(output: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const record of output.split('\0')) {
+    const match = /^(\d{6}) ([0-9a-f]{40,64}) (\d)\t(.+)$/s.exec(record);
+    if (!match) continue;
+    const [, mode, blob, stage, file] = match as unknown as [string, string, string, string, string];
+    // Symlinks (120000) hold their target, submodules (160000) a commit: neither is file content.
+    if (stage !== '0' || (mode !== '100644' && mode !== '100755')) continue;
+    entries.set(file, blob);
+  }
+  return entries;
+}
+
+/** The sha256 and size a Git LFS pointer names, or undefined when the text is not one. */
+export function parseLfsPointer(text: string): SnapshotFile | undefined {
+  if (!text.startsWith('version https://git-lfs.github.com/spec/v1\n')) return undefined;
+  const oid = /^oid sha256:([0-9a-f]{64})$/m.exec(text)?.[1];
+  const size = /^size (\d+)$/m.exec(text)?.[1];
+  if (!oid || size === undefined) return undefined;
+  const n = Number(size);
+  return Number.isSafeInteger(n) ? { sha256: oid, size: n } : undefined;
+}
+
+const CONVERTING = ['text', 'eol', 'crlf', 'ident', 'working-tree-encoding', 'filter'] as const;
+
+/**
+ * Attribute values from `git check-attr -z --stdin`: records of path, attribute, value. Returns
+ * the paths whose checkout may change bytes (any converting attribute set), and the LFS ones.
+ */
+export function parseCheckAttr(output: string): { converted: Set<string>; lfs: Set<string> } {
+  const converted = new Set<string>();
+  const lfs = new Set<string>();
+  const fields = output.split('\0');
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const [file, attribute, value] = [fields[i]!, fields[i + 1]!, fields[i + 2]!];
+    if (value === 'unspecified') continue;
+    // -text (binary) converts nothing.
+    if ((attribute === 'text' || attribute === 'crlf') && value === 'unset') continue;
+    if (attribute === 'filter' && value === 'lfs') lfs.add(file);
+    else converted.add(file);
+  }
+  for (const file of lfs) if (converted.has(file)) lfs.delete(file);
+  return { converted, lfs };
+}
+
+/**
+ * Files under `dir` that git vouches for, keyed by path relative to `dir` (posix). Undefined when
+ * `dir` is not in a work tree or git fails: then every file is hashed.
+ */
+export async function gitCleanFiles(
+  dir: string,
+  git: GitRunner = runGit,
+): Promise<Map<string, GitFile> | undefined> {
+  try {
+    const root = realpathSync(dir);
+    const inside = (await git(['rev-parse', '--is-inside-work-tree'], root)).trim();
+    if (inside !== 'true') return undefined;
+    const top = realpathSync((await git(['rev-parse', '--show-toplevel'], root)).trim());
+    const autocrlf = (
+      await git(['config', '--get', 'core.autocrlf'], top).catch(() => '')
+    ).trim();
+    // Every text file may be converted on checkout: the index blob says nothing of the bytes.
+    if (autocrlf !== '' && autocrlf !== 'false') return undefined;
+    const scope = toPosix(path.relative(top, root)) || '.';
+    if (scope.startsWith('..')) return undefined;
+    // status first: it refreshes the index's stat data and re-reads racily clean files itself.
+    const status = await git(
+      [
+        '--literal-pathspecs',
+        'status',
+        '--porcelain=v1',
+        '-z',
+        '--untracked-files=all',
+        '--ignored=no',
+        '--',
+        scope,
+      ],
+      top,
+    );
+    const dirty = parsePorcelainPaths(status);
+    const index = parseIndexEntries(
+      await git(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', scope], top),
+    );
+    for (const file of dirty) index.delete(file);
+    if (index.size === 0) return new Map();
+
+    const paths = [...index.keys()];
+    const attrs = parseCheckAttr(
+      await git(['check-attr', '-z', '--stdin', ...CONVERTING], top, paths.join('\0') + '\0'),
+    );
+    const pointers = await readLfsPointers(
+      [...attrs.lfs].map((file) => index.get(file)!),
+      top,
+      git,
+    );
+    const clean = new Map<string, GitFile>();
+    for (const [file, blob] of index) {
+      if (attrs.converted.has(file)) continue;
+      const rel = toPosix(path.relative(root, path.join(top, file)));
+      if (!attrs.lfs.has(file)) {
+        clean.set(rel, { blob });
+        continue;
+      }
+      const lfs = pointers.get(blob);
+      if (lfs) clean.set(rel, { blob, lfs });
+    }
+    return clean;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pointer texts of LFS index blobs (small objects read from git's store, not the work tree). */
+async function readLfsPointers(
+  blobs: string[],
+  top: string,
+  git: GitRunner,
+): Promise<Map<string, SnapshotFile>> {
+  const pointers = new Map<string, SnapshotFile>();
+  if (blobs.length === 0) return pointers;
+  const unique = [...new Set(blobs)];
+  // latin1: one char per byte, so the sizes in the headers index the text even for binary blobs.
+  const out = await git(['cat-file', '--batch'], top, unique.join('\n') + '\n', 'latin1');
+  // Each answer: "<id> blob <size>\n<content>\n".
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf('\n', at);
+    if (eol < 0) break;
+    const header = /^([0-9a-f]{40,64}) blob (\d+)$/.exec(out.slice(at, eol));
+    if (!header) break;
+    const size = Number(header[2]);
+    const text = out.slice(eol + 1, eol + 1 + size);
+    at = eol + 1 + size + 1;
+    const pointer = parseLfsPointer(text);
+    if (pointer) pointers.set(header[1]!, pointer);
+  }
+  return pointers;
+}
+
+/**
+ * The hashes git lets us skip reading for: an LFS file whose work-tree size equals its pointer's
+ * (else the pointer was not smudged: hash it), and a file whose blob id a previous snapshot
+ * recorded with its sha256, when the work-tree size still matches. Keyed like `clean`.
+ */
+export function hashesFromGit(
+  dir: string,
+  clean: ReadonlyMap<string, GitFile>,
+  knownBlobs: ReadonlyMap<string, SnapshotFile>,
+): Map<string, SnapshotFile> {
+  const hashes = new Map<string, SnapshotFile>();
+  for (const [rel, file] of clean) {
+    const expected = file.lfs ?? knownBlobs.get(file.blob);
+    if (!expected) continue;
+    let size: number;
+    try {
+      size = statSync(path.join(dir, rel)).size;
+    } catch {
+      continue;
+    }
+    if (size === expected.size) hashes.set(rel, { sha256: expected.sha256, size });
+  }
+  return hashes;
+}
+
+/** blob id -> sha256 and size of the files just snapshotted, to record for the next sync. */
+export function blobIndexOf(
+  clean: ReadonlyMap<string, GitFile>,
+  files: Readonly<Record<string, SnapshotFile>>,
+): Map<string, SnapshotFile> {
+  const index = new Map<string, SnapshotFile>();
+  for (const [rel, file] of clean) {
+    const snap = Object.hasOwn(files, rel) ? files[rel] : undefined;
+    if (snap && !file.lfs) index.set(file.blob, { sha256: snap.sha256, size: snap.size });
+  }
+  return index;
+}
