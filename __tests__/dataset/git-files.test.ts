@@ -54,7 +54,10 @@ async function recordedBlobs(data: string) {
 }
 
 /** The hashes the shortcut gives, checked against reading each file. */
-async function shortcut(data: string, known: ReadonlyMap<string, { sha256: string; size: number }>) {
+async function shortcut(
+  data: string,
+  known: ReadonlyMap<string, { sha256: string; size: number }>,
+) {
   const clean = await gitCleanFiles(data);
   expect(clean).toBeDefined();
   const hashes = hashesFromGit(data, clean!, known);
@@ -180,7 +183,9 @@ describe('git shortcut', () => {
     dirs.push(dir);
     await writeTree(dir, { 'a.png': Buffer.from('pointer-sized') });
     const lfs = { sha256: 'a'.repeat(64), size: 9999 };
-    expect(hashesFromGit(dir, new Map([['a.png', { blob: 'b'.repeat(40), lfs }]]), new Map()).size).toBe(0);
+    expect(
+      hashesFromGit(dir, new Map([['a.png', { blob: 'b'.repeat(40), lfs }]]), new Map()).size,
+    ).toBe(0);
   });
 });
 

@@ -66,7 +66,13 @@ export function parseIndexEntries(output: string): Map<string, string> {
   for (const record of output.split('\0')) {
     const match = /^(\d{6}) ([0-9a-f]{40,64}) (\d)\t(.+)$/s.exec(record);
     if (!match) continue;
-    const [, mode, blob, stage, file] = match as unknown as [string, string, string, string, string];
+    const [, mode, blob, stage, file] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     // Symlinks (120000) hold their target, submodules (160000) a commit: neither is file content.
     if (stage !== '0' || (mode !== '100644' && mode !== '100755')) continue;
     entries.set(file, blob);
@@ -119,9 +125,7 @@ export async function gitCleanFiles(
     const inside = (await git(['rev-parse', '--is-inside-work-tree'], root)).trim();
     if (inside !== 'true') return undefined;
     const top = realpathSync((await git(['rev-parse', '--show-toplevel'], root)).trim());
-    const autocrlf = (
-      await git(['config', '--get', 'core.autocrlf'], top).catch(() => '')
-    ).trim();
+    const autocrlf = (await git(['config', '--get', 'core.autocrlf'], top).catch(() => '')).trim();
     // Every text file may be converted on checkout: the index blob says nothing of the bytes.
     if (autocrlf !== '' && autocrlf !== 'false') return undefined;
     const scope = toPosix(path.relative(top, root)) || '.';

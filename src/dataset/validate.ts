@@ -16,9 +16,18 @@ import {
   isImagePath,
   IMAGE_EXTENSIONS,
   type ContentHashes,
+  type ImageFinding,
 } from './images.js';
 import { checkLabelText, MAX_LABEL_BYTES, type LineOutcome } from './labels.js';
 import { pythonLines } from './pytext.js';
+import type { SnapshotFile } from './snapshot.js';
+import {
+  usableResults,
+  validationCacheKey,
+  type CachedResult,
+  type CleanLabel,
+  type ValidationCache,
+} from './validation-cache.js';
 import {
   locateDataset,
   MAX_YAML_BYTES,
@@ -101,6 +110,16 @@ export interface ValidateOptions {
   maxFindings?: number;
   /** Findings kept per label file (default 20). */
   maxFindingsPerFile?: number;
+  /**
+   * Clean results of an earlier run (e.g. the branch's last snapshot): a file whose content hash
+   * is in it, under the same rules and settings, is not parsed again.
+   */
+  cache?: ValidationCache;
+  /**
+   * Content hashes known without reading (git's, by absolute path): with a cached result, such a
+   * file is not read at all.
+   */
+  knownHashes?: ReadonlyMap<string, SnapshotFile>;
 }
 
 export interface DatasetInspection {
@@ -116,6 +135,8 @@ export interface DatasetInspection {
    * them instead of reading those files again (the upload still checks every blob it sends).
    */
   hashes: ContentHashes;
+  /** Clean results of this run's files under this run's key, to store for the next run. */
+  cache?: ValidationCache;
 }
 
 export function emptyCounts(): SplitCounts {
@@ -376,6 +397,9 @@ async function checkImageAndLabel(
     expectedLabels: Set<string>;
     out: Collector;
     hashes: ContentHashes;
+    cached: ReadonlyMap<string, CachedResult>;
+    results: Map<string, CachedResult>;
+    knownHashes: ReadonlyMap<string, SnapshotFile> | undefined;
   },
   tally: SplitTally,
 ): Promise<void> {
@@ -387,9 +411,18 @@ async function checkImageAndLabel(
   const hasLabel = ctx.files.has(labelRel);
   if (hasLabel && !ctx.membership.has(labelRel)) ctx.membership.set(labelRel, split);
 
-  const inspected = await inspectImageFile(imageAbs, ctx.hashes);
+  const knownImage = ctx.knownHashes?.get(imageAbs);
+  let findings: ImageFinding[] = [];
+  if (knownImage && ctx.cached.get(knownImage.sha256)?.kind === 'image') {
+    ctx.hashes.set(imageAbs, knownImage);
+    ctx.results.set(knownImage.sha256, { kind: 'image' });
+  } else {
+    findings = (await inspectImageFile(imageAbs, ctx.hashes)).findings;
+    const read = ctx.hashes.get(imageAbs);
+    if (read && findings.length === 0) ctx.results.set(read.sha256, { kind: 'image' });
+  }
   let dropped = false;
-  for (const f of inspected.findings) {
+  for (const f of findings) {
     out.add(f.outcome, f.rule, imageAbs, f.message, { split });
     if (f.outcome === 'drop') dropped = true;
   }
@@ -404,7 +437,16 @@ async function checkImageAndLabel(
   }
   tally.labelFiles++;
   const labelAbs = path.join(root, labelRel);
+  const knownLabel = ctx.knownHashes?.get(labelAbs);
+  const cachedLabel = knownLabel && ctx.cached.get(knownLabel.sha256);
+  if (knownLabel && cachedLabel?.kind === 'label') {
+    ctx.hashes.set(labelAbs, knownLabel);
+    ctx.results.set(knownLabel.sha256, cachedLabel);
+    countCleanLabel(tally, cachedLabel, labelAbs);
+    return;
+  }
   let text: string;
+  let sha256: string;
   try {
     // Synchronous: the promise API costs a thread-pool round trip per stat, open, read and close.
     const stat = statSync(labelAbs);
@@ -418,7 +460,14 @@ async function checkImageAndLabel(
       return;
     }
     const bytes = readFileSync(labelAbs);
-    ctx.hashes.set(labelAbs, { sha256: sha256Hex(bytes), size: bytes.length });
+    sha256 = sha256Hex(bytes);
+    ctx.hashes.set(labelAbs, { sha256, size: bytes.length });
+    const hit = ctx.cached.get(sha256);
+    if (hit?.kind === 'label') {
+      ctx.results.set(sha256, hit);
+      countCleanLabel(tally, hit, labelAbs);
+      return;
+    }
     try {
       text = UTF8.decode(bytes);
     } catch {
@@ -465,14 +514,27 @@ async function checkImageAndLabel(
     tally.dropped++;
     return;
   }
+  const clean: CleanLabel = {
+    kind: 'label',
+    rows: checked.rows,
+    instances: [...checked.instances],
+    segments: checked.segments,
+  };
+  // Only a file without findings is cached: findings are always reported from a fresh check.
+  if (checked.findings.length === 0 && checked.omitted === 0) ctx.results.set(sha256, clean);
+  countCleanLabel(tally, clean, labelAbs);
+}
+
+/** What a label file that ultralytics keeps adds to its split's tally. */
+function countCleanLabel(tally: SplitTally, label: CleanLabel, labelAbs: string): void {
   tally.labels++;
-  if (checked.rows === 0) {
+  if (label.rows === 0) {
     tally.backgrounds++;
     return;
   }
-  tally.instances += checked.rows;
-  for (const [id, n] of checked.instances) tally.totals.set(id, (tally.totals.get(id) ?? 0) + n);
-  if (checked.segments) tally.segmentFiles++;
+  tally.instances += label.rows;
+  for (const [id, n] of label.instances) tally.totals.set(id, (tally.totals.get(id) ?? 0) + n);
+  if (label.segments) tally.segmentFiles++;
   else {
     tally.boxFiles++;
     tally.firstBoxFile ??= labelAbs;
@@ -642,6 +704,15 @@ export async function inspectDataset(
     return { report: report(config.names, yamlShown), root, membership, hashes };
   }
 
+  const maxFindingsPerFile = options.maxFindingsPerFile ?? 20;
+  const cacheKey = validationCacheKey({
+    task,
+    names: config.names,
+    ...(config.kptShape ? { kptShape: config.kptShape } : {}),
+    maxFindingsPerFile,
+  });
+  const cached = usableResults(options.cache, cacheKey);
+  const results = new Map<string, CachedResult>();
   const { files: walked, outside } = await walkDataset(root);
   for (const link of outside) out.error(link.abs, outsideMessage(out.display(root)));
   const outsideRels = outside.map((f) => f.rel);
@@ -740,11 +811,14 @@ export async function inspectDataset(
       files,
       config,
       task,
-      maxFindingsPerFile: options.maxFindingsPerFile ?? 20,
+      maxFindingsPerFile,
       membership,
       expectedLabels,
       out,
       hashes,
+      cached,
+      results,
+      knownHashes: options.knownHashes,
     };
     await mapLimit(images, concurrency, (imageRel) =>
       checkImageAndLabel(imageRel, split, ctx, tally),
@@ -809,6 +883,7 @@ export async function inspectDataset(
     membership,
     config,
     hashes,
+    cache: { key: cacheKey, results },
   };
 }
 
