@@ -3,7 +3,13 @@
 import { execFile } from 'node:child_process';
 import type { AwsClients } from './aws.js';
 import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
-import { branchBlobsLoader, loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
+import {
+  branchBlobsLoader,
+  loadBranchSnapshot,
+  loadBranchValidationCache,
+  recordBranchSnapshot,
+  storeValidationCache,
+} from './dataset/branches.js';
 import { describeDiff, diffSnapshots } from './dataset/diff.js';
 import { hashProgressLogger, progressLogger } from './dataset/progress.js';
 import {
@@ -122,13 +128,30 @@ export function createStages(config: Config, deps: StageDeps): Stages {
   const { log } = deps;
   // validate and sync walk the same tree: keep the inspection for the sync's per-split table.
   let inspection: DatasetInspection | undefined;
+  let cacheLoaded = false;
 
   return {
     async validateDataset(cfg) {
+      // Clean results stored with the branch's (or PR base's) last snapshot: those files are not
+      // parsed again. Only a lost shortcut when unreadable: every file is then checked.
+      const knownFrom = branchOf(cfg) ?? cfg.context.baseRef;
+      cacheLoaded = false;
+      const cache = knownFrom
+        ? await loadBranchValidationCache(deps.clients.s3, {
+            bucket: cfg.bucket,
+            prefix: cfg.prefix,
+            branch: knownFrom,
+          }).catch((error: unknown) => {
+            log.warning(`Could not read the validation cache: ${errorMessage(error)}`);
+            return undefined;
+          })
+        : undefined;
       inspection = await inspectDataset(cfg.dataset, {
         task: cfg.task,
         maxDropped: cfg.maxDroppedImages,
+        ...(cache ? { cache } : {}),
       });
+      cacheLoaded = cache !== undefined;
       const { report } = inspection;
       for (const annotation of toAnnotations(report)) log.annotate(annotation);
       log.info(formatValidationSummary(report));
@@ -170,6 +193,19 @@ export function createStages(config: Config, deps: StageDeps): Stages {
         ...(stats ? { stats } : {}),
       });
       log.info(formatSyncTable(result));
+      // A no-op sync of a snapshot whose results were just read need not write them again.
+      if (inspection?.cache && !(result.alreadyComplete && cacheLoaded)) {
+        try {
+          await storeValidationCache(deps.clients.s3, {
+            bucket: cfg.bucket,
+            prefix: cfg.prefix,
+            fingerprint: result.fingerprint,
+            cache: inspection.cache,
+          });
+        } catch (error) {
+          log.warning(`Could not store the validation cache: ${errorMessage(error)}`);
+        }
+      }
 
       const diff = await baseBranchDiff(deps, cfg, {
         document: snapshot.document,
