@@ -265,7 +265,10 @@ describe('train on the emulator', () => {
       clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
       training: backend,
     });
-    const args = [...flags(), '--instance-count', '4', '--use-spot-instances', 'true'];
+    const args = [
+      ...flags(),
+      ...['--instance-count', '4', '--use-spot-instances', 'true', '--no-download'],
+    ];
     expect(await runCli(args, deps)).toBe(0);
     expect(backend.launched[0]).toMatchObject({ instanceCount: 4, spot: true });
   });
