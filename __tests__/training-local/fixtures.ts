@@ -124,3 +124,14 @@ export function useEnv(vars: Record<string, string>): () => void {
     }
   };
 }
+
+/** Every file below root, by its slash-separated relative path. */
+export async function readTree(root: string): Promise<Record<string, Buffer>> {
+  const out: Record<string, Buffer> = {};
+  for (const entry of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const abs = path.join(entry.parentPath, entry.name);
+    out[path.relative(root, abs).split(path.sep).join('/')] = await fs.readFile(abs);
+  }
+  return out;
+}

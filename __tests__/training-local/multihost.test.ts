@@ -13,7 +13,14 @@ import { readJobMetrics } from '../../src/metrics/read.js';
 import type { DatasetInput } from '../../src/pipeline.js';
 import { createLocalBackend, type LocalBackend } from '../../src/training/local.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { extractFromS3, makeConfig, quietLog, uploadSnapshot, useEnv } from './fixtures.js';
+import {
+  extractFromS3,
+  makeConfig,
+  quietLog,
+  readTree,
+  uploadSnapshot,
+  useEnv,
+} from './fixtures.js';
 
 const ROOT = process.cwd();
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
@@ -21,16 +28,6 @@ const ready = existsSync(PYTHON);
 const BUCKET = 'multihost-bucket';
 const PREFIX = 'yolo-training';
 const NO_IMAGE = { imageUri: '', tag: '', built: false };
-
-async function readTree(root: string): Promise<Record<string, Buffer>> {
-  const out: Record<string, Buffer> = {};
-  for (const entry of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const abs = path.join(entry.parentPath, entry.name);
-    out[path.relative(root, abs).split(path.sep).join('/')] = await fs.readFile(abs);
-  }
-  return out;
-}
 
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>) {
   const end = Date.now() + timeoutMs;

@@ -11,7 +11,14 @@ import { createS3Client } from '../../src/aws.js';
 import { readJobMetrics } from '../../src/metrics/read.js';
 import { createLocalBackend } from '../../src/training/local.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { extractFromS3, makeConfig, quietLog, uploadSnapshot, useEnv } from './fixtures.js';
+import {
+  extractFromS3,
+  makeConfig,
+  quietLog,
+  readTree,
+  uploadSnapshot,
+  useEnv,
+} from './fixtures.js';
 
 const ROOT = process.cwd();
 const TRAIN_PY = path.join(ROOT, 'training-container', 'train.py');
@@ -24,16 +31,6 @@ if (!ready) {
   console.log(
     `Skipping the real local training test: ${existsSync(TRAIN_PY) ? PYTHON : TRAIN_PY} does not exist`,
   );
-}
-
-async function readTree(root: string): Promise<Record<string, Buffer>> {
-  const out: Record<string, Buffer> = {};
-  for (const entry of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const abs = path.join(entry.parentPath, entry.name);
-    out[path.relative(root, abs).split(path.sep).join('/')] = await fs.readFile(abs);
-  }
-  return out;
 }
 
 (ready ? describe : describe.skip)('real training through the local backend', () => {
