@@ -3,13 +3,7 @@
 import { execFile } from 'node:child_process';
 import type { AwsClients } from './aws.js';
 import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
-import {
-  branchBlobsLoader,
-  loadBranchSnapshot,
-  loadBranchValidationCache,
-  recordBranchSnapshot,
-  storeValidationCache,
-} from './dataset/branches.js';
+import { branchBlobsLoader, loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
 import { describeDiff, diffSnapshots } from './dataset/diff.js';
 import { hashProgressLogger, progressLogger } from './dataset/progress.js';
 import {
@@ -20,6 +14,14 @@ import {
   type Annotation,
 } from './dataset/report.js';
 import { buildSnapshot } from './dataset/snapshot.js';
+import { storeSyncCache } from './dataset/sync-cache.js';
+import {
+  cacheNeedsStoring,
+  cacheToStore,
+  describeShortcuts,
+  loadSyncShortcuts,
+  type SyncShortcuts,
+} from './dataset/sync-shortcuts.js';
 import { formatSyncTable, syncSnapshot } from './dataset/sync.js';
 import { inspectDataset, type DatasetInspection } from './dataset/validate.js';
 import { resolveTrainingImage, type DockerRunner, type ImageDeps } from './image/build.js';
@@ -128,30 +130,28 @@ export function createStages(config: Config, deps: StageDeps): Stages {
   const { log } = deps;
   // validate and sync walk the same tree: keep the inspection for the sync's per-split table.
   let inspection: DatasetInspection | undefined;
-  let cacheLoaded = false;
+  let shortcuts: SyncShortcuts | undefined;
 
   return {
     async validateDataset(cfg) {
-      // Clean results stored with the branch's (or PR base's) last snapshot: those files are not
-      // parsed again. Only a lost shortcut when unreadable: every file is then checked.
+      // The branch's (or PR base's) last sync cache and git's index: files git vouches for and
+      // files already judged are neither read nor parsed again. Only lost shortcuts when
+      // unavailable: every file is then read and checked.
       const knownFrom = branchOf(cfg) ?? cfg.context.baseRef;
-      cacheLoaded = false;
-      const cache = knownFrom
-        ? await loadBranchValidationCache(deps.clients.s3, {
-            bucket: cfg.bucket,
-            prefix: cfg.prefix,
-            branch: knownFrom,
-          }).catch((error: unknown) => {
-            log.warning(`Could not read the validation cache: ${errorMessage(error)}`);
-            return undefined;
-          })
-        : undefined;
+      shortcuts = await loadSyncShortcuts(deps.clients.s3, {
+        datasetPath: cfg.dataset,
+        ...(knownFrom
+          ? { branch: { bucket: cfg.bucket, prefix: cfg.prefix, branch: knownFrom } }
+          : {}),
+        warn: (m) => log.warning(m),
+      });
       inspection = await inspectDataset(cfg.dataset, {
         task: cfg.task,
         maxDropped: cfg.maxDroppedImages,
-        ...(cache ? { cache } : {}),
+        ...(shortcuts.cache ? { cache: shortcuts.cache } : {}),
+        knownHashes: shortcuts.knownHashes,
+        ...(shortcuts.gitFormat ? { gitFormat: shortcuts.gitFormat } : {}),
       });
-      cacheLoaded = cache !== undefined;
       const { report } = inspection;
       for (const annotation of toAnnotations(report)) log.annotate(annotation);
       log.info(formatValidationSummary(report));
@@ -193,17 +193,20 @@ export function createStages(config: Config, deps: StageDeps): Stages {
         ...(stats ? { stats } : {}),
       });
       log.info(formatSyncTable(result));
-      // A no-op sync of a snapshot whose results were just read need not write them again.
-      if (inspection?.cache && !(result.alreadyComplete && cacheLoaded)) {
+      if (shortcuts) {
+        log.info(describeShortcuts(shortcuts, Object.keys(snapshot.document.files).length));
+      }
+      const next = inspection && shortcuts && cacheToStore(shortcuts, inspection);
+      if (next && cacheNeedsStoring(shortcuts!, result.fingerprint, next)) {
         try {
-          await storeValidationCache(deps.clients.s3, {
+          await storeSyncCache(deps.clients.s3, {
             bucket: cfg.bucket,
             prefix: cfg.prefix,
             fingerprint: result.fingerprint,
-            cache: inspection.cache,
+            cache: next,
           });
         } catch (error) {
-          log.warning(`Could not store the validation cache: ${errorMessage(error)}`);
+          log.warning(`Could not store the sync cache: ${errorMessage(error)}`);
         }
       }
 

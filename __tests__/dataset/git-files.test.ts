@@ -9,11 +9,12 @@ import {
   blobIndexOf,
   gitCleanFiles,
   hashesFromGit,
+  objectFormatOf,
   parseLfsPointer,
   parsePorcelainPaths,
 } from '../../src/dataset/git-files.js';
 import { buildSnapshot } from '../../src/dataset/snapshot.js';
-import { hashFileSync } from '../../src/hash.js';
+import { ContentHashes, hashFileSync } from '../../src/hash.js';
 import { basicDataset, png, removeDir, tempDir, writeTree } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -49,8 +50,9 @@ async function repo(files = basicDataset()): Promise<{ top: string; data: string
 /** What a sync would learn and record: blob id -> sha256/size of the files it snapshotted. */
 async function recordedBlobs(data: string) {
   const clean = await gitCleanFiles(data);
-  const snapshot = await buildSnapshot(data);
-  return blobIndexOf(clean!, snapshot.document.files);
+  const ids = new ContentHashes(objectFormatOf(clean!));
+  await buildSnapshot(data, { hashes: ids });
+  return blobIndexOf(data, clean!, ids);
 }
 
 /** The hashes the shortcut gives, checked against reading each file. */
@@ -60,9 +62,12 @@ async function shortcut(
 ) {
   const clean = await gitCleanFiles(data);
   expect(clean).toBeDefined();
-  const hashes = hashesFromGit(data, clean!, known);
-  for (const [rel, h] of hashes) expect(h).toEqual(hashFileSync(path.join(data, rel)));
-  return hashes;
+  const byRel = new Map<string, { sha256: string; size: number }>();
+  for (const [abs, { sha256, size }] of hashesFromGit(data, clean!, known)) {
+    expect({ sha256, size }).toEqual(hashFileSync(abs));
+    byRel.set(path.relative(data, abs).split(path.sep).join('/'), { sha256, size });
+  }
+  return byRel;
 }
 
 const LABEL = 'labels/train/a.txt';
@@ -156,6 +161,38 @@ describe('git shortcut', () => {
     expect((await shortcut(data, known)).has(LABEL)).toBe(false);
   });
 
+  it("records a file's blob id only when the bytes hashed had the index's blob id", async () => {
+    const { top, data } = await repo();
+    const clean = await gitCleanFiles(data);
+    const indexBlob = clean!.get(LABEL)!.blob;
+    // Our blob id of the bytes is git's own.
+    expect(hashFileSync(path.join(data, LABEL), 'sha1').gitBlob).toBe(
+      git(top, 'hash-object', path.join(data, LABEL)).trim(),
+    );
+    // Edited between git's look and our read: hashed, but not recorded under the index's blob.
+    await writeFile(path.join(data, LABEL), EDIT);
+    const ids = new ContentHashes('sha1');
+    const snapshot = await buildSnapshot(data, { hashes: ids });
+    const index = blobIndexOf(data, clean!, ids);
+    expect(index.has(indexBlob)).toBe(false);
+    expect(index.size).toBe(Object.keys(snapshot.document.files).length - 1);
+    expect(snapshot.document.files[LABEL]).toEqual(hashFileSync(path.join(data, LABEL)));
+  });
+
+  it('reads blob ids of a sha256 repository', async () => {
+    const top = await tempDir('yolo-sha256-');
+    dirs.push(top);
+    git(top, 'init', '-q', '-b', 'main', '--object-format=sha256');
+    await writeTree(top, basicDataset());
+    git(top, 'add', '-A');
+    git(top, 'commit', '-q', '-m', 'dataset');
+    const clean = await gitCleanFiles(top);
+    expect(objectFormatOf(clean!)).toBe('sha256');
+    const known = await recordedBlobs(top);
+    expect(known.size).toBe(clean!.size);
+    expect((await shortcut(top, known)).size).toBe(clean!.size);
+  });
+
   it('gives nothing outside a git work tree', async () => {
     const dir = await tempDir('yolo-nogit-');
     dirs.push(dir);
@@ -183,9 +220,8 @@ describe('git shortcut', () => {
     dirs.push(dir);
     await writeTree(dir, { 'a.png': Buffer.from('pointer-sized') });
     const lfs = { sha256: 'a'.repeat(64), size: 9999 };
-    expect(
-      hashesFromGit(dir, new Map([['a.png', { blob: 'b'.repeat(40), lfs }]]), new Map()).size,
-    ).toBe(0);
+    const clean = new Map([['a.png', { blob: 'b'.repeat(40), lfs }]]);
+    expect(hashesFromGit(dir, clean, new Map()).size).toBe(0);
   });
 });
 

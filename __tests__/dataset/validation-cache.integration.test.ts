@@ -14,6 +14,7 @@ import {
 import { createS3Client, type AwsClients } from '../../src/aws.js';
 import { createStages, type StageDeps } from '../../src/stages.js';
 import { datasetKeys } from '../../src/dataset/keys.js';
+import { decodeSyncCache, encodeSyncCache } from '../../src/dataset/sync-cache.js';
 import { hashFileSync } from '../../src/hash.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { PR_CONTEXT, testConfig } from '../helpers/config.js';
@@ -84,14 +85,14 @@ describe('validation cache across branch runs (moto)', () => {
     // val holds one room (v1.txt) and one door.
     expect(classRow(first.log, '0 room')).toEqual([0, 3, 1, 4]);
 
-    const key = datasetKeys(PREFIX).validation(first.fingerprint);
-    const stored = JSON.parse(
+    const key = datasetKeys(PREFIX).syncCache(first.fingerprint);
+    const stored = decodeSyncCache(
       await (
         await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
-      ).Body!.transformToString(),
-    ) as { results: Record<string, unknown> };
+      ).Body!.transformToByteArray(),
+    )!;
     const v1 = hashFileSync(path.join(dir, 'labels/val/v1.txt')).sha256;
-    expect(stored.results[v1]).toEqual({
+    expect(stored.validation!.results.get(v1)).toEqual({
       kind: 'label',
       rows: 1,
       instances: [[0, 1]],
@@ -99,8 +100,15 @@ describe('validation cache across branch runs (moto)', () => {
     });
 
     // Plant a result parsing never gives: the next run reports it only if it used the cache.
-    stored.results[v1] = { kind: 'label', rows: 7, instances: [[0, 7]], segments: false };
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify(stored) }));
+    stored.validation!.results.set(v1, {
+      kind: 'label',
+      rows: 7,
+      instances: [[0, 7]],
+      segments: false,
+    });
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: encodeSyncCache(stored) }),
+    );
     const second = await branchRun(dir);
     expect(classRow(second.log, '0 room')).toEqual([0, 3, 7, 10]);
 

@@ -10,6 +10,13 @@ import { checkBucketName, checkPrefix } from '../dataset/keys.js';
 import { hashProgressLogger, progressLogger } from '../dataset/progress.js';
 import { datasetStats, formatFindings, formatValidationSummary } from '../dataset/report.js';
 import { buildSnapshot } from '../dataset/snapshot.js';
+import { storeSyncCache } from '../dataset/sync-cache.js';
+import {
+  cacheNeedsStoring,
+  cacheToStore,
+  describeShortcuts,
+  loadSyncShortcuts,
+} from '../dataset/sync-shortcuts.js';
 import { formatSyncTable, syncSnapshot } from '../dataset/sync.js';
 import { parseDropLimit, type DropLimit } from '../dataset/dropped.js';
 import { fixLabels } from '../dataset/fix-files.js';
@@ -205,11 +212,24 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 
         const task = taskOption(opts);
         const maxDropped = dropLimitOption(opts.maxDroppedImages);
-        const { report, membership, hashes } = await inspectDataset(opts.dataset, {
+        const s3 = createS3(region, env);
+        const datasetPath = path.resolve(cwd, opts.dataset);
+        // With --branch, that branch's last sync cache; in a git work tree, git's index: files
+        // vouched for and already judged are neither read nor parsed again.
+        const shortcuts = await loadSyncShortcuts(s3, {
+          datasetPath,
+          ...(opts.branch ? { branch: { bucket, prefix, branch: opts.branch } } : {}),
+          warn: (m) => stderr(`warning: ${m}`),
+        });
+        const inspection = await inspectDataset(opts.dataset, {
           cwd,
           task,
           maxDropped,
+          ...(shortcuts.cache ? { cache: shortcuts.cache } : {}),
+          knownHashes: shortcuts.knownHashes,
+          ...(shortcuts.gitFormat ? { gitFormat: shortcuts.gitFormat } : {}),
         });
+        const { report, membership, hashes } = inspection;
         if (report.errors > 0) {
           if (opts.json) stdout(runnerSafeJson({ validation: report, sync: null }));
           else
@@ -219,12 +239,11 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         }
         if (!opts.json) stdout(formatValidationSummary(report));
 
-        const snapshot = await buildSnapshot(path.resolve(cwd, opts.dataset), {
+        const snapshot = await buildSnapshot(datasetPath, {
           task,
           hashes,
           onProgress: hashProgressLogger(stderr),
         });
-        const s3 = createS3(region, env);
         const result = await syncSnapshot(s3, {
           bucket,
           prefix,
@@ -241,6 +260,22 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           stats: datasetStats(report),
           onProgress: progressLogger(stderr),
         });
+        if (!opts.json) {
+          stderr(describeShortcuts(shortcuts, Object.keys(snapshot.document.files).length));
+        }
+        const next = cacheToStore(shortcuts, inspection);
+        if (cacheNeedsStoring(shortcuts, result.fingerprint, next)) {
+          try {
+            await storeSyncCache(s3, {
+              bucket,
+              prefix,
+              fingerprint: result.fingerprint,
+              cache: next,
+            });
+          } catch (error) {
+            stderr(`warning: could not store the sync cache: ${(error as Error).message}`);
+          }
+        }
         if (opts.branch) {
           await recordBranchSnapshot(s3, {
             bucket,

@@ -6,11 +6,6 @@ import { isS3NotFound } from '../s3.js';
 import { datasetKeys, normalizeBranch, s3Uri } from './keys.js';
 import type { DatasetStats } from './report.js';
 import { parseSnapshotDocument, type SnapshotDocument } from './snapshot.js';
-import {
-  parseValidationCache,
-  serializeValidationCache,
-  type ValidationCache,
-} from './validation-cache.js';
 
 export interface BranchPointer {
   version: 1;
@@ -73,7 +68,10 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
 }
 
 /** The fingerprint the branch's pointer names, or undefined when the branch has none yet. */
-async function branchFingerprint(s3: S3Client, target: BranchTarget): Promise<string | undefined> {
+export async function branchFingerprint(
+  s3: S3Client,
+  target: BranchTarget,
+): Promise<string | undefined> {
   const pointerKey = datasetKeys(target.prefix).branch(target.branch);
   const pointerText = await getText(s3, target.bucket, pointerKey);
   if (pointerText === undefined) return undefined;
@@ -171,40 +169,4 @@ export function branchBlobsLoader(
       return undefined;
     }
   };
-}
-
-/** Stores this snapshot's clean validation results beside it, for the next run's validation. */
-export async function storeValidationCache(
-  s3: S3Client,
-  target: { bucket: string; prefix: string; fingerprint: string; cache: ValidationCache },
-): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: target.bucket,
-      Key: datasetKeys(target.prefix).validation(target.fingerprint),
-      Body: JSON.stringify({ version: 1, ...(serializeValidationCache(target.cache) as object) }),
-      ContentType: 'application/json',
-    }),
-  );
-}
-
-/**
- * The validation results stored beside the branch's last snapshot: undefined when there are none
- * (no snapshot yet, one synced before the cache existed, or a damaged object: all files are then
- * checked).
- */
-export async function loadBranchValidationCache(
-  s3: S3Client,
-  target: BranchTarget,
-): Promise<ValidationCache | undefined> {
-  const fp = await branchFingerprint(s3, target);
-  if (fp === undefined) return undefined;
-  const text = await getText(s3, target.bucket, datasetKeys(target.prefix).validation(fp));
-  if (text === undefined) return undefined;
-  try {
-    const value = JSON.parse(text) as { version?: unknown } | null;
-    return value?.version === 1 ? parseValidationCache(value) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { ContentId, GitObjectFormat } from '../hash.js';
 import { toPosix } from './files.js';
 import type { SnapshotFile } from './snapshot.js';
 
@@ -204,40 +205,57 @@ async function readLfsPointers(
   return pointers;
 }
 
+/** The object format of the repository the blob ids come from (sha1: 40 hex, sha256: 64). */
+export function objectFormatOf(clean: ReadonlyMap<string, GitFile>): GitObjectFormat | undefined {
+  for (const file of clean.values()) return file.blob.length === 64 ? 'sha256' : 'sha1';
+  return undefined;
+}
+
 /**
- * The hashes git lets us skip reading for: an LFS file whose work-tree size equals its pointer's
- * (else the pointer was not smudged: hash it), and a file whose blob id a previous snapshot
- * recorded with its sha256, when the work-tree size still matches. Keyed like `clean`.
+ * The content ids git lets us skip reading for, keyed by absolute path: an LFS file whose
+ * work-tree size equals its pointer's (else the pointer was not smudged: hash it), and a file
+ * whose index blob id a previous snapshot recorded with its sha256, when the work-tree size still
+ * matches. The second kind carries its blob id, so the next snapshot records it again.
  */
 export function hashesFromGit(
   dir: string,
   clean: ReadonlyMap<string, GitFile>,
   knownBlobs: ReadonlyMap<string, SnapshotFile>,
-): Map<string, SnapshotFile> {
-  const hashes = new Map<string, SnapshotFile>();
+): Map<string, ContentId> {
+  const hashes = new Map<string, ContentId>();
   for (const [rel, file] of clean) {
-    const expected = file.lfs ?? knownBlobs.get(file.blob);
+    const known = file.lfs ? undefined : knownBlobs.get(file.blob);
+    const expected = file.lfs ?? known;
     if (!expected) continue;
+    const abs = path.join(dir, rel);
     let size: number;
     try {
-      size = statSync(path.join(dir, rel)).size;
+      size = statSync(abs).size;
     } catch {
       continue;
     }
-    if (size === expected.size) hashes.set(rel, { sha256: expected.sha256, size });
+    if (size !== expected.size) continue;
+    hashes.set(abs, { sha256: expected.sha256, size, ...(known ? { gitBlob: file.blob } : {}) });
   }
   return hashes;
 }
 
-/** blob id -> sha256 and size of the files just snapshotted, to record for the next sync. */
+/**
+ * blob id -> sha256 and size to record with the snapshot, for the next sync: only where the bytes
+ * hashed this run had exactly the index's blob id (computed from those same bytes, or taken from a
+ * record made that way), so a file that changed between git's look and our read is never
+ * recorded under the wrong blob. LFS files need no record: their pointer carries the sha256.
+ */
 export function blobIndexOf(
+  dir: string,
   clean: ReadonlyMap<string, GitFile>,
-  files: Readonly<Record<string, SnapshotFile>>,
+  ids: ReadonlyMap<string, ContentId>,
 ): Map<string, SnapshotFile> {
   const index = new Map<string, SnapshotFile>();
   for (const [rel, file] of clean) {
-    const snap = Object.hasOwn(files, rel) ? files[rel] : undefined;
-    if (snap && !file.lfs) index.set(file.blob, { sha256: snap.sha256, size: snap.size });
+    if (file.lfs) continue;
+    const id = ids.get(path.join(dir, rel));
+    if (id?.gitBlob === file.blob) index.set(file.blob, { sha256: id.sha256, size: id.size });
   }
   return index;
 }

@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
-import { sha256Hex } from '../hash.js';
+import { type ContentHashes } from '../hash.js';
 
 /** File suffixes ultralytics collects as images (IMG_FORMATS of the pinned version). */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -245,8 +245,8 @@ export function jpegHasEoi(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** sha256 and size of files read whole during validation, by absolute path (for the snapshot). */
-export type ContentHashes = Map<string, { sha256: string; size: number }>;
+/** Content ids of files read whole during validation, by absolute path (for the snapshot). */
+export type { ContentHashes };
 
 /**
  * Images up to this size are read whole in one synchronous read: the same bytes are judged and
@@ -280,7 +280,7 @@ export async function inspectImageFile(
     fd = openSync(abs, 'r');
     const { size } = fstatSync(fd);
     const all = size <= WHOLE_IMAGE_READ ? readAt(fd, size, 0) : undefined;
-    if (all && all.length === size) hashes?.set(abs, { sha256: sha256Hex(all), size });
+    if (all && all.length === size) hashes?.record(abs, all);
     let length = Math.min(size, FIRST_READ);
     let header: HeaderResult;
     let head: Buffer;

@@ -46,8 +46,8 @@ export interface DatasetKeys {
   manifest(fingerprint: string): string;
   /** Per-class counts beside a snapshot (not part of the snapshot contract; used for diffs). */
   stats(fingerprint: string): string;
-  /** Clean validation results by content hash beside a snapshot (action-only, not a contract). */
-  validation(fingerprint: string): string;
+  /** What a sync leaves for the next beside a snapshot (sync-cache.ts; action-only, not a contract). */
+  syncCache(fingerprint: string): string;
   branch(branch: string): string;
 }
 
@@ -60,7 +60,7 @@ export function datasetKeys(prefix: string): DatasetKeys {
     snapshot: (fp) => `${base}/snapshots/${fp}.json`,
     manifest: (fp) => `${base}/snapshots/${fp}.manifest`,
     stats: (fp) => `${base}/snapshots/${fp}.stats.json`,
-    validation: (fp) => `${base}/snapshots/${fp}.validation.json`,
+    syncCache: (fp) => `${base}/snapshots/${fp}.sync-cache.json.gz`,
     branch: (b) => `${base}/branches/${encodeURIComponent(normalizeBranch(b))}.json`,
   };
 }

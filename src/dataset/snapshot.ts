@@ -1,7 +1,7 @@
 // The content-addressed snapshot: every file's sha256 and size under the dataset directory, its
 // canonical JSON and fingerprint (DESIGN.md "S3 layout"). Content only: mtimes never matter.
 import path from 'node:path';
-import { hashFileSync, sha256Hex } from '../hash.js';
+import { ContentHashes, sha256Hex } from '../hash.js';
 import { compareCodePoints, toPosix, walkDataset } from './files.js';
 import type { YoloTask } from '../task.js';
 import { locateDataset } from './yaml.js';
@@ -78,10 +78,11 @@ export interface BuildSnapshotOptions {
   task?: YoloTask;
   onProgress?: (done: number, total: number) => void;
   /**
-   * Hashes already taken from the same bytes (validation's, by absolute path): those files are not
-   * read again. A file changed since is caught by the upload, which checks what it sends.
+   * Content ids already taken (validation's reads and git's, by absolute path): those files are
+   * not read again, and the files read here are added to it (with git blob ids when it has a
+   * gitFormat). A file changed since is caught by the upload, which checks what it sends.
    */
-  hashes?: ReadonlyMap<string, SnapshotFile>;
+  hashes?: ContentHashes;
 }
 
 /** Hashes every file under the dataset directory (see files.ts for what is left out). */
@@ -101,9 +102,11 @@ export async function buildSnapshot(
     );
   }
   // Synchronous reads in one loop: faster than any number of promise reads in flight (hash.ts).
+  const ids = options.hashes ?? new ContentHashes();
   const hashed: [string, SnapshotFile][] = [];
   for (const file of walked) {
-    hashed.push([file.rel, options.hashes?.get(file.abs) ?? hashFileSync(file.abs)]);
+    const { sha256, size } = ids.ofFile(file.abs);
+    hashed.push([file.rel, { sha256, size }]);
     options.onProgress?.(hashed.length, walked.length);
   }
   return snapshotFromFiles(hashed, yamlPath ? toPosix(path.relative(root, yamlPath)) : '', root);

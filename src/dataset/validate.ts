@@ -4,7 +4,7 @@
 // in yaml.ts, labels.ts and images.ts; bounded concurrency.
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { sha256Hex } from '../hash.js';
+import { ContentHashes, type ContentId, type GitObjectFormat } from '../hash.js';
 import type { YoloTask } from '../task.js';
 import { validateClassifyDataset } from './classify.js';
 import { mapLimit } from './concurrency.js';
@@ -15,12 +15,10 @@ import {
   inspectImageFile,
   isImagePath,
   IMAGE_EXTENSIONS,
-  type ContentHashes,
   type ImageFinding,
 } from './images.js';
 import { checkLabelText, MAX_LABEL_BYTES, type LineOutcome } from './labels.js';
 import { pythonLines } from './pytext.js';
-import type { SnapshotFile } from './snapshot.js';
 import {
   usableResults,
   validationCacheKey,
@@ -116,10 +114,12 @@ export interface ValidateOptions {
    */
   cache?: ValidationCache;
   /**
-   * Content hashes known without reading (git's, by absolute path): with a cached result, such a
-   * file is not read at all.
+   * Content ids known without reading (git's, by absolute path): with a cached result, such a file
+   * is not read at all, and the snapshot takes them as they are.
    */
-  knownHashes?: ReadonlyMap<string, SnapshotFile>;
+  knownHashes?: ReadonlyMap<string, ContentId>;
+  /** The object format of the git work tree holding the dataset: reads also take git blob ids. */
+  gitFormat?: GitObjectFormat;
 }
 
 export interface DatasetInspection {
@@ -131,8 +131,9 @@ export interface DatasetInspection {
   /** The yaml as read (absent for classify, or when it could not be read). */
   config?: DatasetConfig;
   /**
-   * sha256 and size of the files validation read whole, by absolute path: buildSnapshot takes
-   * them instead of reading those files again (the upload still checks every blob it sends).
+   * Content ids of the files validation read whole or took from git, by absolute path:
+   * buildSnapshot takes them instead of reading those files again (the upload still checks every
+   * blob it sends).
    */
   hashes: ContentHashes;
   /** Clean results of this run's files under this run's key, to store for the next run. */
@@ -399,7 +400,7 @@ async function checkImageAndLabel(
     hashes: ContentHashes;
     cached: ReadonlyMap<string, CachedResult>;
     results: Map<string, CachedResult>;
-    knownHashes: ReadonlyMap<string, SnapshotFile> | undefined;
+    knownHashes: ReadonlyMap<string, ContentId> | undefined;
   },
   tally: SplitTally,
 ): Promise<void> {
@@ -460,8 +461,7 @@ async function checkImageAndLabel(
       return;
     }
     const bytes = readFileSync(labelAbs);
-    sha256 = sha256Hex(bytes);
-    ctx.hashes.set(labelAbs, { sha256, size: bytes.length });
+    sha256 = ctx.hashes.record(labelAbs, bytes).sha256;
     const hit = ctx.cached.get(sha256);
     if (hit?.kind === 'label') {
       ctx.results.set(sha256, hit);
@@ -599,7 +599,8 @@ export async function inspectDataset(
   const concurrency = options.concurrency ?? 32;
   const out = new Collector(cwd, options.maxFindings ?? 10_000);
   const membership = new Map<string, SplitName>();
-  const hashes: ContentHashes = new Map();
+  const hashes = new ContentHashes(options.gitFormat);
+  for (const [abs, id] of options.knownHashes ?? []) hashes.set(abs, id);
   const report = (
     names: string[] = [],
     yaml?: string,

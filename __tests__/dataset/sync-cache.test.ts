@@ -1,0 +1,70 @@
+// The sync cache's stored form and when a run writes it: what a sync leaves for the next.
+import { describe, it, expect } from '@jest/globals';
+import { gzipSync } from 'node:zlib';
+import { decodeSyncCache, encodeSyncCache, type SyncCache } from '../../src/dataset/sync-cache.js';
+import { cacheNeedsStoring, type SyncShortcuts } from '../../src/dataset/sync-shortcuts.js';
+
+const sha = (c: string) => c.repeat(64);
+const blob = (c: string) => c.repeat(40);
+const FP = sha('f');
+
+function cache(blobs: string[], results: string[] = [], key = sha('c')): SyncCache {
+  return {
+    validation: { key, results: new Map(results.map((r) => [r, { kind: 'image' as const }])) },
+    gitBlobs: new Map(blobs.map((b) => [b, { sha256: sha('1'), size: 3 }])),
+  };
+}
+
+describe('sync cache form', () => {
+  it('round-trips through gzip, validation results and blob records alike', () => {
+    const c = cache([blob('a'), 'b'.repeat(64)], [sha('2')]);
+    expect(decodeSyncCache(encodeSyncCache(c))).toEqual(c);
+  });
+
+  it('drops malformed records and refuses other versions or bytes', () => {
+    const stored = {
+      version: 2,
+      gitBlobs: {
+        [blob('a')]: [sha('1'), 3],
+        nothex: [sha('1'), 3],
+        [blob('b')]: ['short', 3],
+        [blob('c')]: [sha('1'), -1],
+        [blob('d')]: [sha('1')],
+      },
+    };
+    const decoded = decodeSyncCache(gzipSync(JSON.stringify(stored)));
+    expect([...decoded!.gitBlobs.keys()]).toEqual([blob('a')]);
+    expect(decodeSyncCache(gzipSync(JSON.stringify({ ...stored, version: 1 })))).toBeUndefined();
+    expect(decodeSyncCache(Buffer.from('{"version":2}'))).toBeUndefined();
+  });
+});
+
+describe('when a sync writes its cache', () => {
+  const shortcuts = (stored?: SyncCache): SyncShortcuts => ({
+    knownHashes: new Map(),
+    ...(stored ? { stored: { fingerprint: FP, cache: stored } } : {}),
+  });
+
+  it('beside a new snapshot, or when none was read', () => {
+    expect(cacheNeedsStoring(shortcuts(), FP, cache([]))).toBe(true);
+    expect(cacheNeedsStoring(shortcuts(cache([blob('a')])), sha('0'), cache([blob('a')]))).toBe(
+      true,
+    );
+  });
+
+  it('not on a plain no-op, but when the no-op learned a blob or a verdict', () => {
+    const read = cache([blob('a')], [sha('2')]);
+    expect(cacheNeedsStoring(shortcuts(read), FP, cache([blob('a')], [sha('2')]))).toBe(false);
+    // A file committed since the last sync (same content, so the same snapshot): its blob is new.
+    expect(cacheNeedsStoring(shortcuts(read), FP, cache([blob('a'), blob('b')], [sha('2')]))).toBe(
+      true,
+    );
+    expect(cacheNeedsStoring(shortcuts(read), FP, cache([blob('a')], [sha('2'), sha('3')]))).toBe(
+      true,
+    );
+    // Other rules or settings: the verdicts are new.
+    expect(cacheNeedsStoring(shortcuts(read), FP, cache([blob('a')], [sha('2')], sha('d')))).toBe(
+      true,
+    );
+  });
+});

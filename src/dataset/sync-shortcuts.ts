@@ -1,0 +1,121 @@
+// The work a sync can skip, gathered before validation: the branch's last sync cache (clean
+// validation results, git blob id -> sha256) and what git's index says of each file. Files git
+// vouches for, whose blob a previous sync hashed, are neither read nor parsed; every other file
+// is. After the sync, cacheToStore() gives what this one leaves for the next.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ContentId, GitObjectFormat } from '../hash.js';
+import type { BranchTarget } from './branches.js';
+import {
+  blobIndexOf,
+  gitCleanFiles,
+  hashesFromGit,
+  objectFormatOf,
+  type GitFile,
+  type GitRunner,
+} from './git-files.js';
+import { loadBranchSyncCache, type SyncCache } from './sync-cache.js';
+import type { ValidationCache } from './validation-cache.js';
+
+export interface SyncShortcuts {
+  /** Clean validation results of the last sync (for inspectDataset's `cache`). */
+  cache?: ValidationCache;
+  /** The cache read, and the fingerprint it was stored beside. */
+  stored?: { fingerprint: string; cache: SyncCache };
+  /** Content ids taken from git without reading, by absolute path (inspectDataset's knownHashes). */
+  knownHashes: Map<string, ContentId>;
+  gitFormat?: GitObjectFormat;
+  /** The files git vouches for, relative to `dir`. */
+  git?: { dir: string; clean: ReadonlyMap<string, GitFile> };
+}
+
+/** The directory a dataset path names (its yaml's directory when it names the yaml). */
+function datasetDir(datasetPath: string): string {
+  const abs = path.resolve(datasetPath);
+  try {
+    return statSync(abs).isDirectory() ? abs : path.dirname(abs);
+  } catch {
+    return path.dirname(abs);
+  }
+}
+
+/**
+ * Reads the branch's sync cache (when a branch is known) and asks git about the dataset. Nothing
+ * here is needed for correctness: an unreadable cache is only a warning, and outside git (or when
+ * git cannot vouch for a file) files are read and checked as always.
+ */
+export async function loadSyncShortcuts(
+  s3: S3Client,
+  options: {
+    datasetPath: string;
+    branch?: BranchTarget;
+    warn: (message: string) => void;
+    git?: GitRunner;
+  },
+): Promise<SyncShortcuts> {
+  const [stored, clean] = await Promise.all([
+    options.branch
+      ? loadBranchSyncCache(s3, options.branch).catch((error: unknown) => {
+          options.warn(`Could not read the sync cache: ${(error as Error).message}`);
+          return undefined;
+        })
+      : undefined,
+    gitCleanFiles(datasetDir(options.datasetPath), options.git),
+  ]);
+  const shortcuts: SyncShortcuts = {
+    knownHashes: new Map(),
+    ...(stored?.cache.validation ? { cache: stored.cache.validation } : {}),
+    ...(stored ? { stored } : {}),
+  };
+  if (clean) {
+    const dir = datasetDir(options.datasetPath);
+    shortcuts.git = { dir, clean };
+    const format = objectFormatOf(clean);
+    if (format) shortcuts.gitFormat = format;
+    shortcuts.knownHashes = hashesFromGit(dir, clean, stored?.cache.gitBlobs ?? new Map());
+  }
+  return shortcuts;
+}
+
+/** One line for the log: how much git and the cache saved. */
+export function describeShortcuts(shortcuts: SyncShortcuts, files: number): string {
+  if (!shortcuts.git) return 'git: the dataset is not in a git work tree; every file is read';
+  return `git: ${shortcuts.knownHashes.size} of ${files} files taken from the index unread${
+    shortcuts.stored ? '' : ' (no sync cache of the branch yet)'
+  }`;
+}
+
+/** What this sync leaves for the next: its clean results and the blob ids it verified. */
+export function cacheToStore(
+  shortcuts: SyncShortcuts,
+  inspection: { cache?: ValidationCache; hashes: ReadonlyMap<string, ContentId> },
+): SyncCache {
+  return {
+    ...(inspection.cache ? { validation: inspection.cache } : {}),
+    gitBlobs: shortcuts.git
+      ? blobIndexOf(shortcuts.git.dir, shortcuts.git.clean, inspection.hashes)
+      : new Map(),
+  };
+}
+
+/**
+ * Whether `next` must be written beside `fingerprint`: always beside a new snapshot, and beside
+ * the one whose cache was read only when this run learned something (a blob committed since, a
+ * file judged for the first time), so a plain no-op writes nothing.
+ */
+export function cacheNeedsStoring(
+  shortcuts: SyncShortcuts,
+  fingerprint: string,
+  next: SyncCache,
+): boolean {
+  const stored = shortcuts.stored;
+  if (!stored || stored.fingerprint !== fingerprint) return true;
+  for (const blob of next.gitBlobs.keys()) if (!stored.cache.gitBlobs.has(blob)) return true;
+  const before = stored.cache.validation;
+  const after = next.validation;
+  if (!after) return false;
+  if (!before || before.key !== after.key) return true;
+  for (const sha of after.results.keys()) if (!before.results.has(sha)) return true;
+  return false;
+}
