@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -230,6 +231,32 @@ describe('sagemaker-yolo sync', () => {
       storedBlobsFrom: 'listing',
       uploadedFiles: 1,
     });
+  });
+
+  it('--branch in a git work tree: the next run takes committed files from the index unread', async () => {
+    const repo = path.join(tmp, 'repo');
+    await writeTree(repo, basicDataset());
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], {
+        cwd: repo,
+      });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'dataset');
+    const args = ['sync', '--dataset', 'repo', '--bucket', 'cli-bucket', '--prefix', 'g'];
+    const first = await cli([...args, '--branch', 'main']);
+    expect(first.code).toBe(0);
+    expect(first.err).toContain('git: 0 of 10 files taken from the index unread');
+    const second = await cli([...args, '--branch', 'main', '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.out).sync).toMatchObject({ alreadyComplete: true, requests: 1 });
+    const third = await cli([...args, '--branch', 'main']);
+    expect(third.err).toContain('git: 10 of 10 files taken from the index unread');
+    // An uncommitted edit is read and uploaded; the other files still come from git.
+    await writeFile(path.join(repo, 'labels/val/v1.txt'), '1 0.5 0.5 0.5 0.5\n');
+    const edited = await cli([...args, '--branch', 'main']);
+    expect(edited.err).toContain('git: 9 of 10 files taken from the index unread');
+    expect(edited.out).toMatch(/total +\d+ +\d+ +10 +1 \(/);
   });
 
   it('does not sync a dataset with errors (exit 1)', async () => {
