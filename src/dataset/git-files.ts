@@ -123,28 +123,32 @@ export async function gitCleanFiles(
 ): Promise<Map<string, GitFile> | undefined> {
   try {
     const root = realpathSync(dir);
-    const inside = (await git(['rev-parse', '--is-inside-work-tree'], root)).trim();
-    if (inside !== 'true') return undefined;
-    const top = realpathSync((await git(['rev-parse', '--show-toplevel'], root)).trim());
-    const autocrlf = (await git(['config', '--get', 'core.autocrlf'], top).catch(() => '')).trim();
-    // Every text file may be converted on checkout: the index blob says nothing of the bytes.
-    if (autocrlf !== '' && autocrlf !== 'false') return undefined;
+    const [inside, topLine] = (
+      await git(['rev-parse', '--is-inside-work-tree', '--show-toplevel'], root)
+    ).split('\n');
+    if (inside !== 'true' || !topLine) return undefined;
+    const top = realpathSync(topLine);
     const scope = toPosix(path.relative(top, root)) || '.';
     if (scope.startsWith('..')) return undefined;
     // status first: it refreshes the index's stat data and re-reads racily clean files itself.
-    const status = await git(
-      [
-        '--literal-pathspecs',
-        'status',
-        '--porcelain=v1',
-        '-z',
-        '--untracked-files=all',
-        '--ignored=no',
-        '--',
-        scope,
-      ],
-      top,
-    );
+    const [autocrlf, status] = await Promise.all([
+      git(['config', '--get', 'core.autocrlf'], top).catch(() => ''),
+      git(
+        [
+          '--literal-pathspecs',
+          'status',
+          '--porcelain=v1',
+          '-z',
+          '--untracked-files=all',
+          '--ignored=no',
+          '--',
+          scope,
+        ],
+        top,
+      ),
+    ]);
+    // Every text file may be converted on checkout: the index blob says nothing of the bytes.
+    if (autocrlf.trim() !== '' && autocrlf.trim() !== 'false') return undefined;
     const dirty = parsePorcelainPaths(status);
     const index = parseIndexEntries(
       await git(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', scope], top),
