@@ -29,6 +29,7 @@ import { checkBucketName, datasetKeys, s3Uri } from './keys.js';
 import type { SyncProgress } from './progress.js';
 import type { DatasetStats } from './report.js';
 import { canonicalJson, type Snapshot, type SnapshotFile } from './snapshot.js';
+import { encodeSnapshotJson, snapshotCandidates } from './stored-snapshot.js';
 import { renderTable } from './table.js';
 
 export class ContentChangedError extends Error {
@@ -90,7 +91,10 @@ export interface SyncResult {
   fingerprint: string;
   /** s3:// URI of the ManifestFile (the `training` channel). */
   datasetUri: string;
-  /** s3:// URI of the snapshot JSON (the `snapshot` channel). */
+  /**
+   * s3:// URI of the stored snapshot JSON (the `snapshot` channel): the gzip'd `<fp>.json.gz`, or
+   * the plain `<fp>.json` of a snapshot that a sync before issue 16 completed.
+   */
   snapshotUri: string;
   /** The snapshot was already complete in S3: nothing but the existence check was done. */
   alreadyComplete: boolean;
@@ -194,6 +198,23 @@ export async function objectExists(
     }
     throw s3RequestError('HeadObject', s3Uri(bucket, key), error);
   }
+}
+
+/**
+ * The key of the complete snapshot with this fingerprint (gzip'd, else plain as written before
+ * issue 16), or undefined when neither exists: one HEAD when the gzip'd one is there.
+ */
+export async function storedSnapshotKey(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  fingerprint: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  for (const { key } of snapshotCandidates(prefix, fingerprint)) {
+    if (await objectExists(s3, bucket, key, signal)) return key;
+  }
+  return undefined;
 }
 
 /** sha256 -> size of every stored blob, one paginated listing. */
@@ -488,13 +509,17 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
   const headBeforePut = options.headBeforePutBytes ?? 256 * 1024;
   const counter = countRequests(s3);
   let storedBlobsFrom: SyncResult['storedBlobsFrom'] = 'complete';
-  const finish = (alreadyComplete: boolean, uploaded: Set<string>): SyncResult => {
+  const finish = (
+    alreadyComplete: boolean,
+    uploaded: Set<string>,
+    snapshotKey = keys.snapshot(fp),
+  ): SyncResult => {
     const perSplit = splitRows(snapshot, uploaded, options.splitOf);
     const total = (k: keyof SplitSyncRow) => perSplit.reduce((a, r) => a + (r[k] as number), 0);
     return {
       fingerprint: fp,
       datasetUri: s3Uri(bucket, keys.manifest(fp)),
-      snapshotUri: s3Uri(bucket, keys.snapshot(fp)),
+      snapshotUri: s3Uri(bucket, snapshotKey),
       alreadyComplete,
       uploadedFiles: total('uploadedFiles'),
       uploadedBytes: total('uploadedBytes'),
@@ -507,7 +532,8 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
     };
   };
   try {
-    if (await objectExists(s3, bucket, keys.snapshot(fp), signal)) return finish(true, new Set());
+    const complete = await storedSnapshotKey(s3, bucket, options.prefix, fp, signal);
+    if (complete) return finish(true, new Set(), complete);
 
     const known = await options.knownBlobs?.();
     storedBlobsFrom = known ? 'known snapshot' : 'listing';
@@ -571,7 +597,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
       signal,
     );
 
-    const put = (key: string, body: string, contentType: string) =>
+    const put = (key: string, body: string | Uint8Array, contentType: string) =>
       request('PutObject', s3Uri(bucket, key), () =>
         s3.send(
           new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
@@ -585,7 +611,8 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
     );
     if (options.stats) await put(keys.stats(fp), canonicalJson(options.stats), 'application/json');
     signal?.throwIfAborted();
-    await put(keys.snapshot(fp), snapshot.json, 'application/json');
+    // Gzip'd: 2.3x smaller on a 9k-file dataset; the fingerprint is still that of snapshot.json.
+    await put(keys.snapshot(fp), encodeSnapshotJson(snapshot.json), 'application/gzip');
     return finish(false, new Set(work.map((w) => w.rel).filter((r) => !storedMeanwhile.has(r))));
   } finally {
     counter.remove();
