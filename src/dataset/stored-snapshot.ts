@@ -16,15 +16,20 @@ export const MAX_SNAPSHOT_JSON_BYTES = 256 * 1024 * 1024;
 
 /** The bytes stored at snapshots/<fp>.json.gz for a canonical snapshot JSON. */
 export function encodeSnapshotJson(json: string): Buffer {
-  // Level 9 costs ~40 ms more than 6 on a 9k-file snapshot and is written once per change.
-  return gzipSync(Buffer.from(json, 'utf8'), { level: 9 });
+  // zlib's default level 6: on a 9k-file snapshot level 9 took 117 ms for 0.3% fewer bytes, 6 took
+  // 68 ms, 1 took 43 ms for 1.2% more.
+  return gzipSync(Buffer.from(json, 'utf8'));
 }
 
 /** The snapshot JSON text of a stored object; `source` names it in errors. */
-export function decodeSnapshotJson(body: Uint8Array, source: string): string {
+export function decodeSnapshotJson(
+  body: Uint8Array,
+  source: string,
+  maxBytes = MAX_SNAPSHOT_JSON_BYTES,
+): string {
   let plain: Buffer;
   try {
-    plain = gunzipSync(body, { maxOutputLength: MAX_SNAPSHOT_JSON_BYTES });
+    plain = gunzipSync(body, { maxOutputLength: maxBytes });
   } catch (error) {
     throw new Error(`${source} is not a gzip'd snapshot JSON: ${(error as Error).message}`);
   }
