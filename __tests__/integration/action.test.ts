@@ -528,7 +528,7 @@ describe('local dataset: validate and sync a snapshot before training', () => {
       new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'yolo-training/datasets/snapshots/' }),
     );
     const keys = (listed.Contents ?? []).map((o) => o.Key);
-    expect(keys).toContain(`yolo-training/datasets/snapshots/${run.outputs.snapshot}.json`);
+    expect(keys).toContain(`yolo-training/datasets/snapshots/${run.outputs.snapshot}.json.gz`);
     expect(run.summary).toContain(String(run.outputs.snapshot).slice(0, 12));
   });
 
