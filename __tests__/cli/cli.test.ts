@@ -407,7 +407,7 @@ describe('train on the emulator', () => {
         training: backend,
       });
       const args = flags().map((a) => (a === dataset ? other : a));
-      expect(await runCli([...args, '--skip-upload'], deps)).toBe(0);
+      expect(await runCli([...args, '--skip-upload', '--no-download'], deps)).toBe(0);
       expect(inputs).toEqual([
         {
           kind: 'snapshot',
