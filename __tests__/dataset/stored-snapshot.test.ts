@@ -13,6 +13,7 @@ import {
 } from '../../src/dataset/stored-snapshot.js';
 import { storedSnapshotKey } from '../../src/dataset/sync.js';
 import { sha256Hex } from '../../src/hash.js';
+import { readSnapshotDocument } from '../../src/model/store.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 
 // Non-ASCII paths: the bytes, not the UTF-16 string, are what the fingerprint hashes.
@@ -101,6 +102,9 @@ describe('readStoredSnapshot / storedSnapshotKey on moto', () => {
       document: SNAP.document,
     });
     expect(await storedSnapshotKey(s3, bucket, prefix, fp)).toBe(keys.snapshot(fp));
+    // The model report's reader (champion's vs this run's splits) goes through the same path.
+    expect(await readSnapshotDocument(s3, at, fp)).toEqual(SNAP.document);
+    expect(await readSnapshotDocument(s3, at, 'e'.repeat(64))).toBeUndefined();
   });
 
   it('refuses an object that does not hash to its fingerprint, in either form', async () => {
