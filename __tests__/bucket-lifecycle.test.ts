@@ -35,6 +35,7 @@ describe(FILE, () => {
     for (const key of [
       keys.object('0'.repeat(64)),
       keys.snapshot('f'),
+      keys.plainSnapshot('f'),
       keys.manifest('f'),
       keys.stats('f'),
       keys.branch('main'),

@@ -1,12 +1,15 @@
 // The terminal front end: flags (the action's inputs plus the old launcher's spellings), exit codes,
 // and a whole `train` run on the emulator with a stand-in training backend.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createAwsClients } from '../../src/aws.js';
 import { normalizeOptions, runCli, type CliDeps } from '../../src/cli/program.js';
 import { repositoryFromRemote } from '../../src/cli/git-context.js';
+import { datasetKeys } from '../../src/dataset/keys.js';
+import { buildSnapshot } from '../../src/dataset/snapshot.js';
+import { syncSnapshot } from '../../src/dataset/sync.js';
 import type { TrainingBackend } from '../../src/pipeline.js';
 import type { Config, JobOutcome, RunContext } from '../../src/types.js';
 import { basicDataset, removeDir, tempDir, writeTree } from '../dataset/fixtures.js';
@@ -372,6 +375,50 @@ describe('train on the emulator', () => {
       expect(t.stopped).toEqual([]);
       expect(t.err.join('\n')).toMatch(/keeps running: wait is false/);
     });
+  });
+
+  it('--skip-upload trains from a snapshot an older sync stored plain (<fp>.json), naming that key', async () => {
+    const other = await tempDir('cli-plain-');
+    try {
+      await writeTree(other, { ...basicDataset(), 'labels/val/v1.txt': '0 0.3 0.3 0.2 0.2\n' });
+      const { s3 } = createAwsClients({ region: 'us-east-1', env: moto.env });
+      const snapshot = await buildSnapshot(other);
+      await syncSnapshot(s3, { bucket: 'cli-bucket', prefix: 'yolo-training', snapshot });
+      const keys = datasetKeys('yolo-training');
+      const fp = snapshot.fingerprint;
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'cli-bucket',
+          Key: keys.plainSnapshot(fp),
+          Body: snapshot.json,
+        }),
+      );
+      await s3.send(new DeleteObjectCommand({ Bucket: 'cli-bucket', Key: keys.snapshot(fp) }));
+      const backend = fakeBackend(0.9);
+      const inputs: unknown[] = [];
+      const launch = backend.launch.bind(backend);
+      backend.launch = async (config, image, data) => (
+        inputs.push(data.input),
+        launch(config, image, data)
+      );
+      const { deps } = harness({
+        env: { ...moto.env },
+        clients: (c) => createAwsClients({ region: c.region, env: moto.env }),
+        training: backend,
+      });
+      const args = flags().map((a) => (a === dataset ? other : a));
+      expect(await runCli([...args, '--skip-upload', '--no-download'], deps)).toBe(0);
+      expect(inputs).toEqual([
+        {
+          kind: 'snapshot',
+          fingerprint: fp,
+          manifestUri: `s3://cli-bucket/${keys.manifest(fp)}`,
+          snapshotUri: `s3://cli-bucket/${keys.plainSnapshot(fp)}`,
+        },
+      ]);
+    } finally {
+      await removeDir(other);
+    }
   });
 
   it('--skip-upload refuses a dataset whose snapshot is not in S3, uploading nothing', async () => {

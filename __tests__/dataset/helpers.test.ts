@@ -53,13 +53,14 @@ describe('keys', () => {
   it('lays out the contract keys under the prefix', () => {
     const k = datasetKeys('yolo-training');
     expect(k.object('ab')).toBe('yolo-training/datasets/objects/ab');
-    expect(k.snapshot('f')).toBe('yolo-training/datasets/snapshots/f.json');
+    expect(k.snapshot('f')).toBe('yolo-training/datasets/snapshots/f.json.gz');
+    expect(k.plainSnapshot('f')).toBe('yolo-training/datasets/snapshots/f.json');
     expect(k.manifest('f')).toBe('yolo-training/datasets/snapshots/f.manifest');
     expect(k.branch('refs/heads/feature/x')).toBe(
       'yolo-training/datasets/branches/feature%2Fx.json',
     );
     expect(k.upload('u1')).toBe('yolo-training/datasets/uploads/u1');
-    expect(datasetKeys('team/ml').snapshot('f')).toBe('team/ml/datasets/snapshots/f.json');
+    expect(datasetKeys('team/ml').snapshot('f')).toBe('team/ml/datasets/snapshots/f.json.gz');
     expect(() => datasetKeys('/yolo-training/')).toThrow(
       "prefix '/yolo-training/' must not start or end with a slash",
     );

@@ -17,7 +17,8 @@ import {
 import { createS3Client, type AwsClients } from '../../src/aws.js';
 import { walkDataset } from '../../src/dataset/files.js';
 import { datasetKeys } from '../../src/dataset/keys.js';
-import { parseSnapshotDocument, type SnapshotDocument } from '../../src/dataset/snapshot.js';
+import type { SnapshotDocument } from '../../src/dataset/snapshot.js';
+import { readStoredSnapshot } from '../../src/dataset/stored-snapshot.js';
 import { decodeSyncCache, encodeSyncCache } from '../../src/dataset/sync-cache.js';
 import { createStages, type StageDeps } from '../../src/stages.js';
 import { hashFileSync } from '../../src/hash.js';
@@ -107,9 +108,9 @@ async function branchRun(dataset: string, prefix: string): Promise<Run> {
   const fingerprint = (await stages.prepareDataset(config)).ref.snapshot!;
   const log = lines.join('\n');
   expect(log).not.toMatch(/^warning:/m);
-  const key = datasetKeys(prefix).snapshot(fingerprint);
-  const res = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  const document = parseSnapshotDocument(await res.Body!.transformToString(), key);
+  const stored = await readStoredSnapshot(s3, { bucket: BUCKET, prefix }, fingerprint);
+  expect(stored?.form).toBe('gzip');
+  const document = stored!.document;
   const total = /^total .*?(\d+) \(/m.exec(log.replace(/\|/g, ' '));
   return {
     log,

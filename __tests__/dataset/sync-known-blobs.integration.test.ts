@@ -114,10 +114,10 @@ describe('sync with the branch snapshot as the stored blobs', () => {
     expect(a.wire).toEqual(b.wire);
     expect(a.wire).toEqual([
       `GET /B/${PREFIX}/datasets/branches/main.json`, // the pointer
-      `GET /B/${PREFIX}/datasets/snapshots/H.json`, // main's snapshot: the known blobs
-      `HEAD /B/${PREFIX}/datasets/snapshots/H.json`, // is this snapshot complete already?
+      `GET /B/${PREFIX}/datasets/snapshots/H.json.gz`, // main's snapshot: the known blobs
+      `HEAD /B/${PREFIX}/datasets/snapshots/H.json.gz`, // is this snapshot complete already?
       `PUT /B/${PREFIX}/datasets/objects/H`, // the edited label, the only new blob
-      `PUT /B/${PREFIX}/datasets/snapshots/H.json`,
+      `PUT /B/${PREFIX}/datasets/snapshots/H.json.gz`,
       `PUT /B/${PREFIX}/datasets/snapshots/H.manifest`,
     ]);
     for (const { result } of [a, b]) {
@@ -166,7 +166,7 @@ describe('sync with the branch snapshot as the stored blobs', () => {
     const dir = await mainThenOneEdit(bucket);
     await recorded(bucket, dir, true);
     const again = await recorded(bucket, dir, true);
-    expect(again.wire).toEqual([`HEAD /B/${PREFIX}/datasets/snapshots/H.json`]);
+    expect(again.wire).toEqual([`HEAD /B/${PREFIX}/datasets/snapshots/H.json.gz`]);
     expect(again.result).toMatchObject({ alreadyComplete: true, storedBlobsFrom: 'complete' });
   }, 60000);
 });

@@ -1,22 +1,31 @@
 // The sync stage against a real moto S3 server on 127.0.0.1.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { cp, readdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../src/aws.js';
-import { loadBranchSnapshot, recordBranchSnapshot } from '../../src/dataset/branches.js';
+import {
+  branchBlobsLoader,
+  loadBranchSnapshot,
+  recordBranchSnapshot,
+} from '../../src/dataset/branches.js';
 import { diffSnapshots } from '../../src/dataset/diff.js';
 import { walkFiles } from '../../src/dataset/files.js';
 import { datasetStats } from '../../src/dataset/report.js';
 import { buildSnapshot, type Snapshot } from '../../src/dataset/snapshot.js';
 import { formatSyncTable, syncSnapshot, type SyncOptions } from '../../src/dataset/sync.js';
 import { inspectDataset } from '../../src/dataset/validate.js';
+import { readSnapshotDocument } from '../../src/model/store.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { basicDataset, png, removeDir, tempDir, writeTree } from './fixtures.js';
 
@@ -86,11 +95,19 @@ async function sync(bucket: string, snapshot: Snapshot, extra: Partial<SyncOptio
   return syncSnapshot(s3, { bucket, prefix: PREFIX, snapshot, ...extra });
 }
 
+/** The stored snapshot JSON: gzip'd at <fp>.json.gz, nothing at the plain <fp>.json. */
+async function storedSnapshotJson(bucket: string, fp: string): Promise<string> {
+  const keys = await listKeys(bucket, `${PREFIX}/datasets/snapshots/${fp}.json`);
+  expect(keys).toEqual([`${PREFIX}/datasets/snapshots/${fp}.json.gz`]);
+  return gunzipSync(await getBytes(bucket, keys[0] as string)).toString('utf8');
+}
+
 /** Every blob the stored snapshot names exists and hashes to its key. */
 async function expectStoredSnapshotMatches(bucket: string, dir: string): Promise<void> {
   const snap = await buildSnapshot(dir);
-  const stored = await getText(bucket, `${PREFIX}/datasets/snapshots/${snap.fingerprint}.json`);
+  const stored = await storedSnapshotJson(bucket, snap.fingerprint);
   expect(stored).toBe(snap.json);
+  expect(sha(stored)).toBe(snap.fingerprint); // the fingerprint is still that of the plain JSON
   for (const sha256 of uniqueBlobs(snap)) {
     expect(sha(await getBytes(bucket, `${PREFIX}/datasets/objects/${sha256}`))).toBe(sha256);
   }
@@ -113,7 +130,7 @@ describe('syncSnapshot on moto', () => {
       uploadedFiles: blobs.size,
       skippedFiles: fileCount - blobs.size,
       datasetUri: `s3://${bucket}/${PREFIX}/datasets/snapshots/${snap.fingerprint}.manifest`,
-      snapshotUri: `s3://${bucket}/${PREFIX}/datasets/snapshots/${snap.fingerprint}.json`,
+      snapshotUri: `s3://${bucket}/${PREFIX}/datasets/snapshots/${snap.fingerprint}.json.gz`,
     });
     expect(first.uploadedBytes + first.skippedBytes).toBe(snap.totalBytes);
     // HEAD + LIST + one PUT per blob + manifest + stats + snapshot.
@@ -493,11 +510,52 @@ describe('syncSnapshot on moto', () => {
     expect(snap.document.files['images/val/v2.jpg']).toBeUndefined();
     const second = await sync(bucket, snap);
     expect(second).toMatchObject({ uploadedFiles: 0, uploadedBytes: 0, requests: 4 }); // HEAD, LIST, manifest, snapshot
-    const stored = JSON.parse(
-      await getText(bucket, `${PREFIX}/datasets/snapshots/${snap.fingerprint}.json`),
-    );
+    const stored = JSON.parse(await storedSnapshotJson(bucket, snap.fingerprint));
     expect(Object.keys(stored.files)).not.toContain('images/val/v2.jpg');
     expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toHaveLength(4);
+  });
+
+  it('a snapshot stored plain by a sync before issue 16 is still read, and completed again uploading no blob', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(basicDataset());
+    const { report } = await inspectDataset(dir);
+    const snap = await buildSnapshot(dir);
+    const fp = snap.fingerprint;
+    await sync(bucket, snap, { stats: datasetStats(report) });
+    const gzKey = `${PREFIX}/datasets/snapshots/${fp}.json.gz`;
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: gzKey }));
+    expect(head.ContentType).toBe('application/gzip');
+    // What an older sync left: the same blobs, manifest and stats, the snapshot JSON plain.
+    const plainKey = `${PREFIX}/datasets/snapshots/${fp}.json`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: plainKey, Body: snap.json }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: gzKey }));
+    await recordBranchSnapshot(s3, { bucket, prefix: PREFIX, branch: 'main', fingerprint: fp });
+
+    // Readers: the PR diff's base, with its stats, and the model report's snapshot reader.
+    const base = await loadBranchSnapshot(s3, { bucket, prefix: PREFIX, branch: 'main' });
+    expect(base?.document).toEqual(snap.document);
+    expect(base?.stats).toEqual(JSON.parse(JSON.stringify(datasetStats(report))));
+    expect(await readSnapshotDocument(s3, { bucket, prefix: PREFIX }, fp)).toEqual(snap.document);
+
+    // A PR changing one label: the old snapshot's blobs are known, only that label is sent.
+    const copy = await tempDir('yolo-sync-legacy-');
+    dirs.push(copy);
+    await cp(dir, copy, { recursive: true });
+    await writeFile(path.join(copy, 'labels/val/v2.txt'), '0 0.5 0.5 0.2 0.3\n');
+    const pr = await sync(bucket, await buildSnapshot(copy), {
+      knownBlobs: branchBlobsLoader(s3, { bucket, prefix: PREFIX, branch: 'main' }, (m) => {
+        throw new Error(m);
+      }),
+    });
+    expect(pr).toMatchObject({ storedBlobsFrom: 'known snapshot', uploadedFiles: 1 });
+
+    // The old fingerprint synced again: no blob sent, only its metadata, now gzip'd; then a no-op.
+    const again = await sync(bucket, snap);
+    expect(again).toMatchObject({ alreadyComplete: false, uploadedFiles: 0, uploadedBytes: 0 });
+    expect(again.requests).toBe(4); // HEAD, LIST, manifest, snapshot
+    expect(gunzipSync(await getBytes(bucket, gzKey)).toString('utf8')).toBe(snap.json);
+    expect(await getText(bucket, plainKey)).toBe(snap.json); // left as it was
+    expect(await sync(bucket, snap)).toMatchObject({ alreadyComplete: true, requests: 1 });
   });
 
   it('names a missing bucket', async () => {

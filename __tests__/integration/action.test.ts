@@ -528,8 +528,25 @@ describe('local dataset: validate and sync a snapshot before training', () => {
       new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'yolo-training/datasets/snapshots/' }),
     );
     const keys = (listed.Contents ?? []).map((o) => o.Key);
-    expect(keys).toContain(`yolo-training/datasets/snapshots/${run.outputs.snapshot}.json`);
+    expect(keys).toContain(`yolo-training/datasets/snapshots/${run.outputs.snapshot}.json.gz`);
     expect(run.summary).toContain(String(run.outputs.snapshot).slice(0, 12));
+    // The job reads the gzip'd snapshot JSON (the container inflates it), the manifest as is.
+    const created = await sagemakerClient().send(
+      new DescribeTrainingJobCommand({ TrainingJobName: job }),
+    );
+    const channels = Object.fromEntries(
+      (created.InputDataConfig ?? []).map((c) => [c.ChannelName, c.DataSource?.S3DataSource]),
+    );
+    expect(channels).toEqual({
+      training: expect.objectContaining({
+        S3DataType: 'ManifestFile',
+        S3Uri: run.outputs['dataset-uri'],
+      }),
+      snapshot: expect.objectContaining({
+        S3DataType: 'S3Prefix',
+        S3Uri: `s3://${BUCKET}/yolo-training/datasets/snapshots/${run.outputs.snapshot}.json.gz`,
+      }),
+    });
   });
 
   it('a PR comment shows what changed against the base branch snapshot', async () => {

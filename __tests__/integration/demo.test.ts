@@ -2,7 +2,7 @@
 // the bundled CLI, real CPU training through the local backend, gate and comment file.
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -38,6 +38,11 @@ describe('scripts/demo.sh', () => {
       expect(comment).toMatch(/passed the quality gate/);
       expect(comment).toMatch(/\| room \| \d+ \|/);
       expect(comment).toMatch(/Snapshot \| `[0-9a-f]{12}`/);
+      // The job trained from the gzip'd snapshot JSON the sync stored, as SageMaker delivers it.
+      const jobData = path.join(dir, 'runner', 'sagemaker-yolo-local', 'demo-floorplans', 'input');
+      expect(readdirSync(path.join(jobData, 'data', 'snapshot'))).toEqual([
+        expect.stringMatching(/^[0-9a-f]{64}\.json\.gz$/),
+      ]);
       // The Training section with both curves (2 epochs are enough for a line).
       expect(comment).toContain('- Epochs: 2 of 2 asked');
       expect(comment.match(/^```mermaid$/gm)).toHaveLength(2);

@@ -15,6 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createS3Client } from '../../src/aws.js';
 import { datasetKeys } from '../../src/dataset/keys.js';
 import { buildSnapshot } from '../../src/dataset/snapshot.js';
+import { readStoredSnapshot } from '../../src/dataset/stored-snapshot.js';
 import { syncSnapshot } from '../../src/dataset/sync.js';
 import { removeDir, tempDir, writeTree } from '../dataset/fixtures.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -128,7 +129,13 @@ describe('sync through a faulty network', () => {
     expect(result.uploadedFiles).toBe(blobs.size);
     await verifyStore(bucket, 'faults', blobs);
     const keys = datasetKeys('faults');
-    expect(await text(bucket, keys.snapshot(snapshot.fingerprint))).toBe(snapshot.json);
+    // read straight from the emulator: the gzip'd snapshot decodes to the canonical JSON
+    const stored = await readStoredSnapshot(
+      direct,
+      { bucket, prefix: 'faults' },
+      snapshot.fingerprint,
+    );
+    expect(stored).toMatchObject({ form: 'gzip', json: snapshot.json });
     const manifest = JSON.parse(
       await text(bucket, keys.manifest(snapshot.fingerprint)),
     ) as unknown[];
@@ -148,7 +155,7 @@ describe('sync through a faulty network', () => {
       const failure = syncSnapshot(s3, { bucket: await newBucket(), prefix: 'dead', snapshot });
       await expect(failure).rejects.toThrow(
         new RegExp(
-          `^HeadObject s3://faults-\\d+/dead/datasets/snapshots/${snapshot.fingerprint}\\.json failed after \\d+ attempts`,
+          `^HeadObject s3://faults-\\d+/dead/datasets/snapshots/${snapshot.fingerprint}\\.json\\.gz failed after \\d+ attempts`,
         ),
       );
       expect(dead.stats.requests).toBeGreaterThan(1); // it was retried, then gave up at the deadline

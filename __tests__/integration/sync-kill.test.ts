@@ -99,8 +99,8 @@ describe('sync killed mid-way', () => {
     expect(before.length).toBeGreaterThanOrEqual(20);
     expect(before.length).toBeLessThan(2 * IMAGES + 1);
     expect(
-      (await keys('yolo-training/datasets/snapshots/')).filter(
-        (k) => k.endsWith('.json') && !k.endsWith('.stats.json'),
+      (await keys('yolo-training/datasets/snapshots/')).filter((k) =>
+        /\/[0-9a-f]{64}\.json(\.gz)?$/.test(k),
       ),
     ).toEqual([]);
 
@@ -118,9 +118,9 @@ describe('sync killed mid-way', () => {
     expect(result.sync.alreadyComplete).toBe(false);
     expect(result.sync.uploadedFiles).toBe(total - before.length);
     expect(result.sync.skippedFiles).toBe(before.length);
-    expect(
-      await keys(`yolo-training/datasets/snapshots/${result.sync.fingerprint}.json`),
-    ).toHaveLength(1);
+    expect(await keys(`yolo-training/datasets/snapshots/${result.sync.fingerprint}.json`)).toEqual([
+      `yolo-training/datasets/snapshots/${result.sync.fingerprint}.json.gz`,
+    ]);
     expect(await keys('yolo-training/datasets/objects/')).toHaveLength(total);
 
     const again = JSON.parse((await sync().done).stdout) as {

@@ -5,6 +5,7 @@ import { mkdtempSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { x as extractTar } from 'tar';
+import { encodeSnapshotJson } from '../../src/dataset/stored-snapshot.js';
 import type { DatasetInput } from '../../src/pipeline.js';
 import type { Config } from '../../src/types.js';
 import { PR_CONTEXT, testConfig } from '../helpers/config.js';
@@ -51,7 +52,10 @@ export async function getBuffer(s3: S3Client, bucket: string, key: string): Prom
   return Buffer.from(await res.Body!.transformToByteArray());
 }
 
-/** Uploads files as blobs + snapshot JSON + manifest; returns the DatasetInput pointing at them. */
+/**
+ * Uploads files as blobs + snapshot JSON (gzip'd, as the sync writes it) + manifest; returns the
+ * DatasetInput pointing at them.
+ */
 export async function uploadSnapshot(
   s3: S3Client,
   bucket: string,
@@ -79,12 +83,12 @@ export async function uploadSnapshot(
     ...Object.keys(blobs),
   ]);
   await put(s3, bucket, `${prefix}/datasets/snapshots/${fp}.manifest`, manifest);
-  await put(s3, bucket, `${prefix}/datasets/snapshots/${fp}.json`, snapshot);
+  await put(s3, bucket, `${prefix}/datasets/snapshots/${fp}.json.gz`, encodeSnapshotJson(snapshot));
   return {
     input: {
       kind: 'snapshot',
       manifestUri: `s3://${bucket}/${prefix}/datasets/snapshots/${fp}.manifest`,
-      snapshotUri: `s3://${bucket}/${prefix}/datasets/snapshots/${fp}.json`,
+      snapshotUri: `s3://${bucket}/${prefix}/datasets/snapshots/${fp}.json.gz`,
       fingerprint: fp,
     },
     blobs,

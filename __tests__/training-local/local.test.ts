@@ -14,6 +14,7 @@ import { createLocalBackend, type LocalBackendDeps } from '../../src/training/lo
 import { startMoto, type Moto } from '../helpers/moto.js';
 import {
   extractFromS3,
+  getBuffer,
   makeConfig,
   put,
   quietLog,
@@ -163,10 +164,14 @@ describe('a snapshot job that succeeds', () => {
       'snapshot',
       'training',
     ]);
-    // Every blob once, named by its hash, with its content; the snapshot JSON under its name.
+    // Every blob once, named by its hash, with its content; the gzip'd snapshot JSON under its
+    // name, byte for byte as stored (the container gunzips it, as on SageMaker).
     const expected: Record<string, string> = {};
     for (const hash of Object.keys(blobs)) expected[`training/${hash}`] = hash;
-    expected[`snapshot/${input.fingerprint}.json`] = input.fingerprint;
+    const snapshotKey = `${PREFIX}/datasets/snapshots/${input.fingerprint}.json.gz`;
+    expected[`snapshot/${input.fingerprint}.json.gz`] = sha256(
+      await getBuffer(s3, BUCKET, snapshotKey),
+    );
     expect(seen.data).toEqual(expected);
     expect(Object.keys(blobs)).toHaveLength(4);
     expect(seen.dirs).toEqual({ model: true, 'output/data': true, checkpoints: true });

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { createAwsClients, type AwsClients } from '../aws.js';
 import { ConfigError, optionsInputReader, readConfig } from '../config.js';
-import { objectExists } from '../dataset/sync.js';
+import { storedSnapshotKey } from '../dataset/sync.js';
 import { errorMessage } from '../errors.js';
 import { buildSnapshot } from '../dataset/snapshot.js';
 import { datasetKeys, s3Uri } from '../dataset/keys.js';
@@ -246,16 +246,19 @@ function skipUploadStages(stages: Stages, clients: AwsClients): Stages {
     async prepareDataset(config) {
       const snapshot = await buildSnapshot(config.dataset, { task: config.task });
       const keys = datasetKeys(config.prefix);
-      if (!(await objectExists(clients.s3, config.bucket, keys.snapshot(snapshot.fingerprint)))) {
+      const fp = snapshot.fingerprint;
+      // gzip'd, or plain when a sync before issue 16 stored it: the job reads either form.
+      const stored = await storedSnapshotKey(clients.s3, config.bucket, config.prefix, fp);
+      if (!stored) {
         throw new Error(
-          `--skip-upload: snapshot ${snapshot.fingerprint.slice(0, 12)} of ${config.dataset} is not in s3://${config.bucket}/${config.prefix}; run without --skip-upload once`,
+          `--skip-upload: snapshot ${fp.slice(0, 12)} of ${config.dataset} is not in s3://${config.bucket}/${config.prefix}; run without --skip-upload once`,
         );
       }
-      const manifestUri = s3Uri(config.bucket, keys.manifest(snapshot.fingerprint));
-      const snapshotUri = s3Uri(config.bucket, keys.snapshot(snapshot.fingerprint));
+      const manifestUri = s3Uri(config.bucket, keys.manifest(fp));
+      const snapshotUri = s3Uri(config.bucket, stored);
       return {
-        ref: { uri: manifestUri, snapshot: snapshot.fingerprint },
-        input: { kind: 'snapshot', manifestUri, snapshotUri, fingerprint: snapshot.fingerprint },
+        ref: { uri: manifestUri, snapshot: fp },
+        input: { kind: 'snapshot', manifestUri, snapshotUri, fingerprint: fp },
       };
     },
   };

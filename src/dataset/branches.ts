@@ -1,11 +1,11 @@
 // Which snapshot a branch last trained on: a small pointer object per branch, written after a sync
 // on non-PR runs, read on PRs to diff against the base branch.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { sha256Hex } from '../hash.js';
 import { isS3NotFound } from '../s3.js';
 import { datasetKeys, normalizeBranch, s3Uri } from './keys.js';
 import type { DatasetStats } from './report.js';
-import { parseSnapshotDocument, type SnapshotDocument } from './snapshot.js';
+import type { SnapshotDocument } from './snapshot.js';
+import { readStoredSnapshot } from './stored-snapshot.js';
 
 export interface BranchPointer {
   version: 1;
@@ -90,29 +90,23 @@ export async function branchFingerprint(
 
 /**
  * The branch's last snapshot document (no stats), or undefined when the branch has none yet. The
- * snapshot JSON is checked against its fingerprint, so nothing rests on a damaged object.
+ * snapshot JSON (gzip'd, or plain when an older sync wrote it) is checked against its fingerprint,
+ * so nothing rests on a damaged object.
  */
 export async function loadBranchDocument(
   s3: S3Client,
   target: BranchTarget,
 ): Promise<Omit<BaseSnapshot, 'stats'> | undefined> {
-  const keys = datasetKeys(target.prefix);
   const fp = await branchFingerprint(s3, target);
   if (fp === undefined) return undefined;
-  const snapshotKey = keys.snapshot(fp);
-  const json = await getText(s3, target.bucket, snapshotKey);
-  if (json === undefined) {
+  const stored = await readStoredSnapshot(s3, target, fp);
+  if (!stored) {
+    const key = datasetKeys(target.prefix).snapshot(fp);
     throw new Error(
-      `branch ${target.branch} points at ${s3Uri(target.bucket, snapshotKey)}, which does not exist`,
+      `branch ${target.branch} points at ${s3Uri(target.bucket, key)}, which does not exist (nor does the plain .json of older syncs)`,
     );
   }
-  if (sha256Hex(json) !== fp) {
-    throw new Error(`${s3Uri(target.bucket, snapshotKey)} does not hash to its fingerprint`);
-  }
-  return {
-    fingerprint: fp,
-    document: parseSnapshotDocument(json, s3Uri(target.bucket, snapshotKey)),
-  };
+  return { fingerprint: fp, document: stored.document };
 }
 
 /** The branch's last snapshot with its stats, or undefined when the branch has none yet. */

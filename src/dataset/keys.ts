@@ -42,7 +42,10 @@ export interface DatasetKeys {
   object(sha256: string): string;
   /** Where a large blob is uploaded and checked before it is copied to its content key. */
   upload(id: string): string;
+  /** The snapshot JSON, gzip'd: written last, its presence means the snapshot is complete. */
   snapshot(fingerprint: string): string;
+  /** The plain snapshot JSON that syncs before issue 16 wrote: still read, never written. */
+  plainSnapshot(fingerprint: string): string;
   manifest(fingerprint: string): string;
   /** Per-class counts beside a snapshot (not part of the snapshot contract; used for diffs). */
   stats(fingerprint: string): string;
@@ -57,7 +60,8 @@ export function datasetKeys(prefix: string): DatasetKeys {
     objectsPrefix: `${base}/objects/`,
     object: (sha) => `${base}/objects/${sha}`,
     upload: (id) => `${base}/uploads/${id}`,
-    snapshot: (fp) => `${base}/snapshots/${fp}.json`,
+    snapshot: (fp) => `${base}/snapshots/${fp}.json.gz`,
+    plainSnapshot: (fp) => `${base}/snapshots/${fp}.json`,
     manifest: (fp) => `${base}/snapshots/${fp}.manifest`,
     stats: (fp) => `${base}/snapshots/${fp}.stats.json`,
     syncCache: (fp) => `${base}/snapshots/${fp}.sync-cache.json.gz`,

@@ -22,7 +22,7 @@ export interface SnapshotDocument {
 export interface Snapshot {
   fingerprint: string;
   document: SnapshotDocument;
-  /** The canonical JSON: the exact bytes stored at snapshots/<fingerprint>.json. */
+  /** The canonical JSON (its sha256 is the fingerprint), stored gzip'd at snapshots/<fp>.json.gz. */
   json: string;
   /** Absolute directory the relative paths are under. */
   root: string;

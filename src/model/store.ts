@@ -1,10 +1,10 @@
 // S3 I/O of the model life cycle: champion pointers (with their history) and run records. Thin:
 // the records' shapes and decisions are in champion.ts and run-key.ts.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { datasetKeys, s3Uri } from '../dataset/keys.js';
-import { parseSnapshotDocument, type SnapshotDocument } from '../dataset/snapshot.js';
+import { s3Uri } from '../dataset/keys.js';
+import type { SnapshotDocument } from '../dataset/snapshot.js';
+import { readStoredSnapshot } from '../dataset/stored-snapshot.js';
 import { errorName } from '../errors.js';
-import { sha256Hex } from '../hash.js';
 import { isS3NotFound } from '../s3.js';
 import { parseChampion, type Champion } from './champion.js';
 import { modelKeys } from './keys.js';
@@ -131,18 +131,15 @@ export async function writeRunRecord(
   return s3Uri(at.bucket, key);
 }
 
-/** A snapshot document by fingerprint, checked against it (the diff must not rest on damage). */
+/**
+ * A snapshot document by fingerprint (gzip'd or plain), checked against it (the diff must not rest
+ * on damage).
+ */
 export async function readSnapshotDocument(
   s3: S3Client,
   at: Location,
   fingerprint: string,
 ): Promise<SnapshotDocument | undefined> {
   if (!/^[0-9a-f]{64}$/.test(fingerprint)) return undefined;
-  const key = datasetKeys(at.prefix).snapshot(fingerprint);
-  const found = await getObject(s3, at.bucket, key);
-  if (!found) return undefined;
-  if (sha256Hex(found.text) !== fingerprint) {
-    throw new Error(`${s3Uri(at.bucket, key)} does not hash to its fingerprint`);
-  }
-  return parseSnapshotDocument(found.text, s3Uri(at.bucket, key));
+  return (await readStoredSnapshot(s3, at, fingerprint))?.document;
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gzip
 import hashlib
 import json
 import os
@@ -49,9 +50,10 @@ def sha256(path: Path) -> str:
 
 
 def write_snapshot_channels(
-    dataset: Path, opt_root: Path, config: str = "dataset.yaml"
+    dataset: Path, opt_root: Path, config: str = "dataset.yaml", gzipped: bool = True
 ) -> str:
-    """Lays out channels as SageMaker delivers them: blobs named by sha256 + the snapshot JSON."""
+    """Lays out channels as SageMaker delivers them: blobs named by sha256 + the snapshot JSON,
+    gzip'd as the action writes it (`<fp>.json.gz`), or plain as syncs before issue 16 did."""
     blobs = opt_root / "input" / "data" / "training"
     blobs.mkdir(parents=True, exist_ok=True)
     files = {}
@@ -69,7 +71,12 @@ def write_snapshot_channels(
     fingerprint = hashlib.sha256(text.encode()).hexdigest()
     snap = opt_root / "input" / "data" / "snapshot"
     snap.mkdir(parents=True, exist_ok=True)
-    (snap / f"{fingerprint}.json").write_text(text)
+    if gzipped:
+        (snap / f"{fingerprint}.json.gz").write_bytes(
+            gzip.compress(text.encode(), mtime=0)
+        )
+    else:
+        (snap / f"{fingerprint}.json").write_text(text)
     return fingerprint
 
 

@@ -38,6 +38,50 @@ def test_rebuilds_the_snapshot_tree_with_links_to_the_blobs(floorplans, tmp_path
     )
 
 
+@pytest.mark.parametrize("gzipped", [True, False], ids=["json.gz", "plain json"])
+def test_the_snapshot_channel_is_read_gzipped_or_plain(floorplans, tmp_path, gzipped):
+    # .json.gz is what the action writes; a plain .json is what syncs before it wrote, and a
+    # branch or --skip-upload run may still name one
+    opt = OptMl(tmp_path / "ml")
+    fingerprint = write_snapshot_channels(floorplans, opt.root, gzipped=gzipped)
+    write_config(opt.root, {})
+    (name,) = [p.name for p in (opt.data_dir / "snapshot").iterdir()]
+    assert name == fingerprint + (".json.gz" if gzipped else ".json")
+
+    data = prepare_dataset(opt, tmp_path / "work")
+
+    root = tmp_path / "work" / "datasets" / fingerprint
+    assert data == root / "dataset.yaml"
+    label = root / "labels" / "train" / "plan_00000.txt"
+    assert label.is_symlink()
+    assert label.read_bytes() == (floorplans / "labels/train/plan_00000.txt").read_bytes()
+
+
+def test_a_damaged_gzip_snapshot_fails_naming_the_file(floorplans, tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    fingerprint = write_snapshot_channels(floorplans, opt.root)
+    write_config(opt.root, {})
+    path = opt.data_dir / "snapshot" / f"{fingerprint}.json.gz"
+    path.write_bytes(path.read_bytes()[:40])  # cut short, as an interrupted copy would be
+    with pytest.raises(
+        DatasetError,
+        match=rf"dataset snapshot {fingerprint}\.json\.gz: not a complete gzip file",
+    ):
+        prepare_dataset(opt, tmp_path / "work")
+
+
+def test_two_snapshot_files_in_the_channel_are_refused(floorplans, tmp_path):
+    opt = OptMl(tmp_path / "ml")
+    fingerprint = write_snapshot_channels(floorplans, opt.root)
+    write_snapshot_channels(floorplans, opt.root, gzipped=False)
+    write_config(opt.root, {})
+    with pytest.raises(
+        DatasetError,
+        match=rf"exactly one snapshot JSON .*found 2: {fingerprint}\.json, {fingerprint}\.json\.gz",
+    ):
+        prepare_dataset(opt, tmp_path / "work")
+
+
 def test_a_second_attempt_in_the_same_container_starts_clean(floorplans, tmp_path):
     opt = OptMl(tmp_path / "ml")
     write_snapshot_channels(floorplans, opt.root)
@@ -271,8 +315,8 @@ def test_the_snapshot_file_name_must_be_a_fingerprint(floorplans, tmp_path, stem
     fingerprint = write_snapshot_channels(floorplans, opt.root)
     write_config(opt.root, {})
     snap = opt.data_dir / "snapshot"
-    (snap / f"{fingerprint}.json").rename(snap / f"{stem}.json")
-    with pytest.raises(DatasetError, match="must be named <fingerprint>.json"):
+    (snap / f"{fingerprint}.json.gz").rename(snap / f"{stem}.json.gz")
+    with pytest.raises(DatasetError, match="must be named <fingerprint>.json.gz"):
         prepare_dataset(opt, tmp_path / "work")
     # nothing was created or removed outside the work dir's datasets folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ml"]

@@ -2,7 +2,8 @@
 
 Two layouts (see DESIGN.md, "Training container I/O"):
 - `training` + `snapshot`: the blobs are named by their sha256 (ManifestFile), the snapshot JSON
-  maps relative paths to them. The tree is rebuilt with symlinks under a writable work dir, so
+  (`<fingerprint>.json.gz`, gzip'd; `<fingerprint>.json`, plain, from syncs before issue 16) maps
+  relative paths to them. The tree is rebuilt with symlinks under a writable work dir, so
   ultralytics can write its label caches beside the labels without copying any image.
 - one plain channel holding a dataset with its yaml: used in place.
 In both cases the yaml is rewritten with `path` pointing at where the data really is.
@@ -13,6 +14,7 @@ test/) and is given the dataset folder itself. Their snapshot's `config` is "".
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -27,6 +29,10 @@ from .errors import DatasetError, UnsupportedError
 from .paths import OptMl
 
 BLOBS, SNAPSHOT = "training", "snapshot"
+# gzip'd first: what the action writes now; plain: what it wrote before (still in users' buckets)
+SNAPSHOT_SUFFIXES = (".json.gz", ".json")
+# a 50,000-file snapshot is about 6 MB of JSON; this only stops a damaged file from filling memory
+MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -111,11 +117,46 @@ def parse_snapshot(text: str, name: str) -> Snapshot:
     return Snapshot(name, files, config)
 
 
+def snapshot_stem(path: Path) -> str:
+    """The fingerprint part of a snapshot file name: `<fp>.json.gz` or `<fp>.json` -> `<fp>`."""
+    for suffix in SNAPSHOT_SUFFIXES:
+        if path.name.endswith(suffix):
+            return path.name[: -len(suffix)]
+    return path.stem
+
+
+def read_snapshot_text(path: Path) -> str:
+    """The snapshot JSON text of a channel file, gunzipped when it is `.json.gz`."""
+    if not path.name.endswith(".gz"):
+        return path.read_text(encoding="utf-8")
+    try:
+        with gzip.open(path, "rb") as f:
+            data = f.read(MAX_SNAPSHOT_BYTES + 1)
+    except (OSError, EOFError) as e:  # BadGzipFile is an OSError; EOFError: truncated
+        raise DatasetError(
+            f"dataset snapshot {path.name}: not a complete gzip file ({e})"
+        ) from e
+    if len(data) > MAX_SNAPSHOT_BYTES:
+        raise DatasetError(
+            f"dataset snapshot {path.name}: inflates to more than {MAX_SNAPSHOT_BYTES} bytes"
+        )
+    return data.decode("utf-8")
+
+
 def find_snapshot(channel: Path) -> Path:
-    found = sorted(channel.glob("*.json")) if channel.is_dir() else []
+    found = (
+        sorted(
+            p
+            for p in channel.iterdir()
+            if p.is_file() and p.name.endswith(SNAPSHOT_SUFFIXES)
+        )
+        if channel.is_dir()
+        else []
+    )
     if len(found) != 1:
         raise DatasetError(
-            f"channel {SNAPSHOT!r} ({channel}) must hold exactly one snapshot JSON, found {len(found)}"
+            f"channel {SNAPSHOT!r} ({channel}) must hold exactly one snapshot JSON "
+            f"(<fingerprint>.json.gz, or .json from older syncs), found {len(found)}"
             + (f": {', '.join(p.name for p in found)}" if found else "")
         )
     return found[0]
@@ -415,13 +456,14 @@ def prepare_dataset(opt: OptMl, work: Path, task: str = "detect") -> Path:
                 f"dataset not found: channel {SNAPSHOT!r} needs the blobs in channel {BLOBS!r}, which is missing"
             )
         path = find_snapshot(opt.data_dir / SNAPSHOT)
-        if not SHA256.fullmatch(path.stem):
+        stem = snapshot_stem(path)
+        if not SHA256.fullmatch(stem):
             # the name becomes a folder name under the work dir
             raise DatasetError(
                 f"dataset not found: snapshot file {path.name!r} in channel {SNAPSHOT!r} must be named "
-                "<fingerprint>.json, the fingerprint being 64 lowercase hex digits"
+                "<fingerprint>.json.gz (or <fingerprint>.json), the fingerprint being 64 lowercase hex digits"
             )
-        snapshot = parse_snapshot(path.read_text(encoding="utf-8"), path.stem)
+        snapshot = parse_snapshot(read_snapshot_text(path), stem)
         return materialise_snapshot(
             snapshot, opt.data_dir / BLOBS, work / "datasets" / snapshot.name, task
         )
