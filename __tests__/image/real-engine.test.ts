@@ -238,6 +238,7 @@ async function files(dir: string): Promise<string[]> {
 // Enough epochs that a stop sent after the first metric line lands mid-training: on an idle
 // machine a tiny epoch takes about 2 s, and three epochs could all finish before SIGTERM arrives.
 const SPOT_EPOCHS = 8;
+const CONTRACT_JOB = 'engine-2-epochs';
 
 describe('the pushed image, pulled back by digest, runs as SageMaker runs it', () => {
   let image: string;
@@ -298,12 +299,27 @@ describe('the pushed image, pulled back by digest, runs as SageMaker runs it', (
 
   const base = { imgsz: 64, batch: 8, workers: 0 };
 
-  it('trains 2 CPU epochs of yolov8n.yaml with no network and writes the model and output contract', async () => {
+  // One run answers two questions (each container run costs a CPU training): the output contract,
+  // and that the pretrained file baked from the build context is where a job offline finds it.
+  it('trains 2 CPU epochs from the baked pretrained file with no network and writes the model and output contract', async () => {
+    const listed = await docker(engine, [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'ls',
+      image,
+      '/opt/ultralytics/weights',
+    ]);
+    expect(listed.stdout.split('\n')).toEqual(
+      expect.arrayContaining([START_WEIGHTS, 'yolo26n.pt']),
+    );
     const started = Date.now();
-    await train('engine-2-epochs', { ...base, model: 'yolov8n.yaml', epochs: 2 });
-    const outcome = await backend.wait('engine-2-epochs');
+    await train(CONTRACT_JOB, { ...base, model: START_WEIGHTS, epochs: 2 });
+    const outcome = await backend.wait(CONTRACT_JOB);
     console.log(`2-epoch container run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const dir = backend.jobDir('engine-2-epochs');
+    const dir = backend.jobDir(CONTRACT_JOB);
     const text = await readFile(path.join(dir, 'train.log'), 'utf8');
     if (outcome.status !== 'Completed') console.log(text.slice(-4000));
     expect(outcome.status).toBe('Completed');
@@ -339,6 +355,7 @@ describe('the pushed image, pulled back by digest, runs as SageMaker runs it', (
     }
     const metrics = await readJobMetrics(s3, outcome);
     expect(metrics).toMatchObject({ source: 'metrics.json', epochsCompleted: 2, imgsz: 64 });
+    expect(metrics.model).toContain(START_WEIGHTS);
   }, 900_000);
 
   it('spot reclaim: docker stop --time 120 mid-epoch checkpoints and exits in the grace; the next run resumes at the next epoch', async () => {
@@ -382,7 +399,7 @@ describe('the pushed image, pulled back by digest, runs as SageMaker runs it', (
     // The action refuses unknown names before any job starts, so this tree is written here: the
     // 2-epoch job's request, plus one name ultralytics does not have.
     const dir = path.join(work, 'unknown-hyperparameter');
-    await cp(path.join(backend.jobDir('engine-2-epochs'), 'input'), path.join(dir, 'input'), {
+    await cp(path.join(backend.jobDir(CONTRACT_JOB), 'input'), path.join(dir, 'input'), {
       recursive: true,
     });
     for (const sub of ['model', 'output/data', 'checkpoints']) {
@@ -400,31 +417,5 @@ describe('the pushed image, pulled back by digest, runs as SageMaker runs it', (
     expect(run.status).not.toBeNull();
     const failure = await readFile(path.join(dir, 'output', 'failure'), 'utf8');
     expect(failure).toContain('lr_zero');
-  }, 600_000);
-
-  it('the pretrained file from the build context is in the image and a job starts from it offline', async () => {
-    const listed = await docker(engine, [
-      'run',
-      '--rm',
-      '--network',
-      'none',
-      '--entrypoint',
-      'ls',
-      image,
-      '/opt/ultralytics/weights',
-    ]);
-    expect(listed.stdout.split('\n')).toEqual(
-      expect.arrayContaining([START_WEIGHTS, 'yolo26n.pt']),
-    );
-    await train('engine-pretrained', { ...base, model: START_WEIGHTS, epochs: 1 });
-    const outcome = await backend.wait('engine-pretrained');
-    const text = await readFile(
-      path.join(backend.jobDir('engine-pretrained'), 'train.log'),
-      'utf8',
-    );
-    if (outcome.status !== 'Completed') console.log(text.slice(-4000));
-    expect(outcome.status).toBe('Completed');
-    const metrics = await readJobMetrics(s3, outcome);
-    expect(metrics.model).toContain(START_WEIGHTS);
   }, 600_000);
 });

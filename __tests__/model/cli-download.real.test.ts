@@ -3,6 +3,9 @@
 // S3; the CLI downloads model.tar.gz and the plots into --model-dir; the installed ultralytics then
 // loads that best.pt and predicts on an image of the dataset. `report` downloads the same model
 // for a SageMaker job whose artifacts sit where SageMaker puts them.
+// This is also the suite's one real single-host run through the local backend: the job's outcome
+// and archives are read back the way SageMaker jobs are read (a second 1-epoch run in a file of
+// its own proved nothing more and cost a CPU training run).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CopyObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
@@ -12,8 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAwsClients, type AwsClients } from '../../src/aws.js';
 import { runCli, type CliDeps } from '../../src/cli/program.js';
+import { readJobMetrics } from '../../src/metrics/read.js';
 import { parseS3Uri } from '../../src/s3.js';
-import { createLocalBackend } from '../../src/training/local.js';
+import { createLocalBackend, type LocalBackend } from '../../src/training/local.js';
 import type { RunContext } from '../../src/types.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 
@@ -61,10 +65,25 @@ print(json.dumps({"task": model.task, "names": result.names, "shape": list(resul
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   });
 
-  function harness(): { deps: CliDeps; json: string[]; out: string[]; err: string[] } {
+  function harness(): {
+    deps: CliDeps;
+    training: LocalBackend;
+    json: string[];
+    out: string[];
+    err: string[];
+  } {
     const out: string[] = [];
     const err: string[] = [];
     const json: string[] = [];
+    const training = createLocalBackend({
+      s3: clients.s3,
+      log: { info: (m) => out.push(m), warning: (m) => err.push(m) },
+      actionRoot: ROOT,
+      workRoot: path.join(tmp, 'jobs'),
+      runtime: 'python',
+      env: { OMP_NUM_THREADS: '2' },
+      pollMs: 500,
+    });
     const deps: CliDeps = {
       env: { ...moto.env },
       cwd: ROOT,
@@ -73,17 +92,9 @@ print(json.dumps({"task": model.task, "names": result.names, "shape": list(resul
       sinks: { out: (l) => out.push(l), err: (l) => err.push(l) },
       stdout: (t) => json.push(t),
       clients: () => clients,
-      training: createLocalBackend({
-        s3: clients.s3,
-        log: { info: (m) => out.push(m), warning: (m) => err.push(m) },
-        actionRoot: ROOT,
-        workRoot: path.join(tmp, 'jobs'),
-        runtime: 'python',
-        env: { OMP_NUM_THREADS: '2' },
-        pollMs: 500,
-      }),
+      training,
     };
-    return { deps, out, err, json };
+    return { deps, training, out, err, json };
   }
 
   it('train --wait downloads best.pt, last.pt, the metrics and the plots; best.pt predicts', async () => {
@@ -106,7 +117,7 @@ print(json.dumps({"task": model.task, "names": result.names, "shape": list(resul
     if (gen.status !== 0) throw new Error(`make_floorplans.py failed: ${gen.stderr}`);
 
     const modelDir = path.join(tmp, 'models');
-    const { deps, json, out, err } = harness();
+    const { deps, training, json, out, err } = harness();
     const started = Date.now();
     const code = await runCli(
       [
@@ -142,6 +153,18 @@ print(json.dumps({"task": model.task, "names": result.names, "shape": list(resul
     console.log(`train + download: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const { outputs } = JSON.parse(json.join('\n')) as { outputs: Record<string, string> };
     expect(outputs['model-path']).toBe(modelDir);
+
+    // The job as the backend reports it, and its archives read by the reader SageMaker jobs use:
+    // metrics.json from output.tar.gz, one results.csv row; the metric lines gave the final values.
+    const outcome = await training.describe('cli-download-1');
+    expect(outcome.status).toBe('Completed');
+    expect(outcome.finalMetrics).toHaveProperty('map50');
+    expect(outcome.finalMetrics.epoch).toBe(1);
+    expect(outcome.modelArtifactsUri).toBe(outputs['model-uri']);
+    const jobMetrics = await readJobMetrics(clients.s3, outcome);
+    expect(jobMetrics).toMatchObject({ source: 'metrics.json', epochsCompleted: 1, imgsz: 64 });
+    expect(typeof jobMetrics.map50).toBe('number');
+    expect(jobMetrics.epochs).toHaveLength(1);
 
     expect(readdirSync(modelDir).sort()).toEqual([
       'best.pt',
