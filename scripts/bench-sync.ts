@@ -55,7 +55,7 @@ interface Source {
   kind: string;
 }
 
-const git = (cwd: string, ...args: string[]) =>
+const gitArgv = (cwd: string, args: string[]) =>
   promisify(execFile)(
     'git',
     ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args],
@@ -64,6 +64,7 @@ const git = (cwd: string, ...args: string[]) =>
       maxBuffer: 64 * 1024 * 1024,
     },
   );
+const git = (cwd: string, ...args: string[]) => gitArgv(cwd, args);
 
 /** Plain directories: a fresh copy of the original or the changed one (new mtimes). */
 async function directorySource(): Promise<Source> {
@@ -119,8 +120,10 @@ async function gitSource(): Promise<Source> {
     async checkout(version) {
       const dir = path.join(WORK, 'checkout');
       await rm(dir, { recursive: true, force: true });
-      await git(
-        WORK,
+      // The LFS filter for this command only: the clone needs it before any config exists.
+      const lfsFilter = LFS ? ['-c', 'filter.lfs.process=git-lfs filter-process'] : [];
+      await gitArgv(WORK, [
+        ...lfsFilter,
         'clone',
         '--quiet',
         '--depth',
@@ -129,12 +132,13 @@ async function gitSource(): Promise<Source> {
         version,
         `file://${repo}`,
         dir,
-      );
+      ]);
       if (LFS) {
-        // A clone downloads LFS content through the smudge filter; prove the images are real.
-        const { stdout } = await git(dir, 'lfs', 'ls-files', '--name-only');
-        if (stdout.split('\n').filter(Boolean).length !== IMAGES)
-          throw new Error('the clone does not have every image in LFS');
+        // The clone fetches LFS content through the smudge filter; `*` marks a file whose content
+        // is checked out, `-` one left as a pointer.
+        const { stdout } = await git(dir, 'lfs', 'ls-files');
+        const present = stdout.split('\n').filter((l) => / \* /.test(l)).length;
+        if (present !== IMAGES) throw new Error(`the clone has ${present} of ${IMAGES} LFS images`);
       }
       return path.join(dir, 'dataset');
     },
