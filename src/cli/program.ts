@@ -56,7 +56,7 @@ class UsageError extends Error {}
  * What train, report, image, status, stop and logs need beyond the dataset commands (SageMaker,
  * ECR, Logs, Pricing, GitHub, tar): loaded when one of them runs, so that `validate`, `sync` and
  * `--help` start without them. ncc makes it a chunk file beside dist/cli.js (see
- * scripts/package.mjs): measured, `--help` peaks at 62 MB instead of 103 MB.
+ * scripts/package.mjs): measured, `--help` peaks at 60 MiB instead of 101 MiB.
  */
 const loadPipeline = () => import('./pipeline-modules.js');
 
