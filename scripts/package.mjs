@@ -55,7 +55,9 @@ async function licensesOf(entry) {
     const chunks = readdirSync(out).filter((f) => /^\d+\.index\.js$/.test(f));
     if (chunks.length)
       throw new Error(`${entry.source}: the license build still has chunks ${chunks}`);
-    return readFileSync(path.join(out, 'licenses.txt'), 'utf8');
+    const licenses = readFileSync(path.join(out, 'licenses.txt'), 'utf8');
+    rmSync(out, { recursive: true, force: true });
+    return licenses;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
