@@ -2,26 +2,35 @@
 // variants, --size-only and --checksum) against one local moto S3 server, on a generated dataset of
 // the users' real size (~4,540 JPEGs of ~55 KB + labels: ~9k files, ~256 MB).
 //
-// Fair by construction: every tool runs as a whole process (ours is `node dist/cli.js sync`, so
-// process start and validation are in its time), rounds alternate tool by tool, and every run after
-// a first sync gets a fresh copy of the directory (new mtimes, as a CI checkout). Reported: median
-// seconds with min-max, moto's request count, peak memory (/usr/bin/time), and which files each
-// tool uploaded against the files that changed. Build dist/ first (`npm run package`).
+// Fair by construction: every tool runs as a whole process (ours is `node dist/cli.js sync --branch
+// main`, so process start and validation are in its time, and it may use the branch's previous
+// snapshot), rounds alternate tool by tool, and every run gets a fresh checkout. By default the
+// dataset is a git repository (`dataset/` in it; images as plain blobs, or tracked by Git LFS with
+// BENCH_LFS=1) and each checkout is a fresh shallow `git clone` of it, as actions/checkout makes:
+// new mtimes, the index freshly written. The 1% change is a second commit on that repository.
+// BENCH_GIT=0: no git, each checkout is a fresh copy of a plain directory. Reported: median seconds
+// with min-max, moto's request count, peak memory (/usr/bin/time), and which files each tool
+// uploaded against the files that changed. Build dist/ first (`npm run package`).
 //
 //   npx tsx scripts/bench-sync.ts     BENCH_IMAGES=500 BENCH_ROUNDS=1 for a quick run
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+//   BENCH_GIT=0 (plain directories)   BENCH_LFS=1 (images tracked by Git LFS)
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createS3Client } from '../src/aws.js';
 import { buildSnapshot } from '../src/dataset/snapshot.js';
 import { freePort, motoServerBinary } from '../__tests__/helpers/moto.js';
+import { changeOnePercent, generateDataset, type DatasetShape } from './bench-dataset.js';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 4540);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMAGE_BYTES = 55 * 1024;
+const SHAPE: DatasetShape = { images: IMAGES, imageBytes: IMAGE_BYTES };
+const GIT = process.env.BENCH_GIT !== '0';
+const LFS = GIT && process.env.BENCH_LFS === '1';
 const WORK = path.resolve('.bench/sync');
 const CLI = path.resolve('dist/cli.js');
 const CREDENTIALS = {
@@ -33,83 +42,107 @@ const CREDENTIALS = {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Deterministic pseudo-random numbers, so every run generates the same dataset shape. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-const random = rng(16);
+type Version = 'original' | 'changed';
 
-/** A JPEG that passes header checks: SOI, APP0, SOF0 (640x480), SOS, filler without FF, EOI. */
-function jpegBytes(size: number): Buffer {
-  const head = Buffer.from([
-    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
-    0x00, 0x01, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03, 0x01, 0x22,
-    0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11,
-    0x03, 0x11, 0x00, 0x3f, 0x00,
-  ]);
-  const body = randomBytes(size - head.length - 2);
-  for (let i = 0; i < body.length; i++) if (body[i] === 0xff) body[i] = 0xfe;
-  return Buffer.concat([head, body, Buffer.from([0xff, 0xd9])]);
+/** The dataset in both versions, and a fresh checkout of either for each run. */
+interface Source {
+  /** Where a tool syncs from: the dataset directory of a fresh checkout. */
+  checkout(version: Version): Promise<string>;
+  /** The files the change touches, relative to the dataset directory. */
+  changed: string[];
+  files: number;
+  bytes: number;
+  kind: string;
 }
 
-function labelText(rows: number): string {
-  const r = () => (0.2 + random() * 0.6).toFixed(6);
-  const s = () => (0.01 + random() * 0.1).toFixed(6);
-  return Array.from({ length: rows }, () => `0 ${r()} ${r()} ${s()} ${s()}`).join('\n') + '\n';
-}
-
-function imageRel(i: number): string {
-  const split = i % 5 === 0 ? 'val' : 'train';
-  return `images/${split}/plan_${String(i).padStart(5, '0')}.jpg`;
-}
-const labelRel = (img: string) => img.replace(/^images\//, 'labels/').replace(/\.jpg$/, '.txt');
-const imageSize = () => Math.round(IMAGE_BYTES * (0.6 + random() * 0.8));
-
-async function generate(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  for (const d of ['images/train', 'images/val', 'labels/train', 'labels/val']) {
-    await mkdir(path.join(dir, d), { recursive: true });
-  }
-  await writeFile(
-    path.join(dir, 'data.yaml'),
-    'path: .\ntrain: images/train\nval: images/val\nnames:\n  0: room\n',
+const gitArgv = (cwd: string, args: string[]) =>
+  promisify(execFile)(
+    'git',
+    ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args],
+    {
+      cwd,
+      maxBuffer: 64 * 1024 * 1024,
+    },
   );
-  for (let i = 0; i < IMAGES; i++) {
-    const img = imageRel(i);
-    await writeFile(path.join(dir, img), jpegBytes(imageSize()));
-    await writeFile(path.join(dir, labelRel(img)), labelText(1 + (i % 12)));
-  }
+const git = (cwd: string, ...args: string[]) => gitArgv(cwd, args);
+
+/** Plain directories: a fresh copy of the original or the changed one (new mtimes). */
+async function directorySource(): Promise<Source> {
+  const original = path.join(WORK, 'original');
+  log(`generating ${IMAGES} images (~${IMAGE_BYTES / 1024} KB) + labels in ${original} ...`);
+  const { files, bytes } = await generateDataset(original, SHAPE);
+  const changedDir = path.join(WORK, 'changed-template');
+  await rm(changedDir, { recursive: true, force: true });
+  await cp(original, changedDir, { recursive: true });
+  const changed = await changeOnePercent(changedDir, SHAPE);
+  return {
+    changed,
+    files,
+    bytes,
+    kind: 'plain directory, a fresh copy per run',
+    async checkout(version) {
+      const dir = path.join(WORK, 'checkout');
+      await rm(dir, { recursive: true, force: true });
+      await cp(version === 'original' ? original : changedDir, dir, { recursive: true });
+      return dir;
+    },
+  };
 }
 
 /**
- * 1% of the files: a same-size edit of every 100th label (what `--size-only` cannot see) and new
- * pixels of a different size for every 100th image from the 50th. Returns the changed paths.
+ * A git repository with the dataset in `dataset/`: tag `original`, then the 1% change as a second
+ * commit, tag `changed`. Each checkout is a fresh shallow clone through file:// (a real fetch and
+ * checkout, as actions/checkout's default depth 1), never hard links into the source.
  */
-async function changeOnePercent(dir: string): Promise<string[]> {
-  const changed: string[] = [];
-  for (let i = 0; i < IMAGES; i += 100) {
-    const lbl = labelRel(imageRel(i));
-    const text = await readFile(path.join(dir, lbl), 'utf8');
-    const edited = text.replace(
-      /^0 0\.(\d{5})(\d)/,
-      (_m, a: string, d: string) => `0 0.${a}${(Number(d) + 1) % 10}`,
-    );
-    await writeFile(path.join(dir, lbl), edited);
-    changed.push(lbl);
+async function gitSource(): Promise<Source> {
+  const repo = path.join(WORK, 'source');
+  const data = path.join(repo, 'dataset');
+  log(`generating ${IMAGES} images (~${IMAGE_BYTES / 1024} KB) + labels in ${data} ...`);
+  await rm(repo, { recursive: true, force: true });
+  const { files, bytes } = await generateDataset(data, SHAPE);
+  await git(repo, 'init', '--quiet', '--initial-branch', 'main');
+  if (LFS) {
+    await git(repo, 'lfs', 'install', '--local');
+    await git(repo, 'lfs', 'track', '*.jpg');
   }
-  for (let i = 50; i < IMAGES; i += 100) {
-    const img = imageRel(i);
-    const before = (await stat(path.join(dir, img))).size;
-    let size = imageSize();
-    if (size === before) size++;
-    await writeFile(path.join(dir, img), jpegBytes(size));
-    changed.push(img);
-  }
-  return changed.sort();
+  await git(repo, 'add', '--all');
+  await git(repo, 'commit', '--quiet', '-m', 'dataset');
+  await git(repo, 'tag', 'original');
+  const changed = await changeOnePercent(data, SHAPE);
+  await git(repo, 'add', '--all');
+  await git(repo, 'commit', '--quiet', '-m', '1% changed');
+  await git(repo, 'tag', 'changed');
+  return {
+    changed,
+    files,
+    bytes,
+    kind: `git repository${LFS ? ' (images in Git LFS)' : ''}, a fresh \`git clone --depth 1\` per run`,
+    async checkout(version) {
+      const dir = path.join(WORK, 'checkout');
+      await rm(dir, { recursive: true, force: true });
+      // The LFS filter for this command only: the clone needs it before any config exists.
+      const lfsFilter = LFS ? ['-c', 'filter.lfs.process=git-lfs filter-process'] : [];
+      await gitArgv(WORK, [
+        ...lfsFilter,
+        'clone',
+        '--quiet',
+        '--depth',
+        '1',
+        '--branch',
+        version,
+        `file://${repo}`,
+        dir,
+      ]);
+      if (LFS) {
+        // The clone fetches LFS content through the smudge filter; `*` marks a file whose content
+        // is checked out, `-` one left as a pointer.
+        const { stdout } = await git(dir, 'lfs', 'ls-files');
+        const present = stdout.split('\n').filter((l) => / \* /.test(l)).length;
+        if (present !== IMAGES) throw new Error(`the clone has ${present} of ${IMAGES} LFS images`);
+      }
+      return path.join(dir, 'dataset');
+    },
+  };
 }
 
 interface Moto {
@@ -313,53 +346,18 @@ async function main(): Promise<void> {
   if (await has('rclone'))
     tools.push(rcloneTool('rclone sync', []), rcloneTool('rclone sync --checksum', ['--checksum']));
 
-  const original = path.join(WORK, 'original');
-  log(`generating ${IMAGES} images (~${IMAGE_BYTES / 1024} KB) + labels in ${original} ...`);
-  await generate(original);
-  const changedTemplate = path.join(WORK, 'changed-template');
-  await rm(changedTemplate, { recursive: true, force: true });
-  await cp(original, changedTemplate, { recursive: true });
-  const changed = await changeOnePercent(changedTemplate);
-  let totalBytes = 0;
-  let totalFiles = 0;
-  for await (const f of walk(original)) {
-    totalBytes += (await stat(f)).size;
-    totalFiles++;
-  }
-  const freshCopy = async (template: string): Promise<string> => {
-    const dir = path.join(WORK, 'checkout');
-    await rm(dir, { recursive: true, force: true });
-    await cp(template, dir, { recursive: true });
-    return dir;
-  };
+  const source = GIT ? await gitSource() : await directorySource();
 
   const moto = await startMoto();
   try {
-    await benchmark(
-      moto,
-      tools,
-      original,
-      changedTemplate,
-      changed,
-      totalFiles,
-      totalBytes,
-      freshCopy,
-    );
+    await benchmark(moto, tools, source);
   } finally {
     await moto.stop();
   }
 }
 
-async function benchmark(
-  moto: Moto,
-  tools: Tool[],
-  original: string,
-  changedTemplate: string,
-  changed: string[],
-  totalFiles: number,
-  totalBytes: number,
-  freshCopy: (template: string) => Promise<string>,
-): Promise<void> {
+async function benchmark(moto: Moto, tools: Tool[], source: Source): Promise<void> {
+  const { changed, files: totalFiles, bytes: totalBytes } = source;
   const s3 = createS3Client({
     region: 'us-east-1',
     env: { ...CREDENTIALS, AWS_ENDPOINT_URL: moto.endpoint },
@@ -434,7 +432,7 @@ async function benchmark(
   const report = async (rounds: number) => {
     const base = (scenario: Scenario) => rows.get(`${scenario}|${ours.name}`);
     const lines = [
-      `${IMAGES} images (~${IMAGE_BYTES / 1024} KB) + ${IMAGES} labels + data.yaml: ${totalFiles} files, ${(totalBytes / 1e6).toFixed(0)} MB; 1% changed = ${changed.length} files (${changed.filter((c) => c.endsWith('.txt')).length} same-size label edits, ${changed.filter((c) => c.endsWith('.jpg')).length} images with new pixels and a new size). ${rounds} round(s), tools alternated; median (min–max).`,
+      `${IMAGES} images (~${IMAGE_BYTES / 1024} KB) + ${IMAGES} labels + data.yaml: ${totalFiles} files, ${(totalBytes / 1e6).toFixed(0)} MB; 1% changed = ${changed.length} files (${changed.filter((c) => c.endsWith('.txt')).length} same-size label edits, ${changed.filter((c) => c.endsWith('.jpg')).length} images with new pixels and a new size). Each run on a ${source.kind}. ${rounds} round(s), tools alternated; median (min–max).`,
       '',
       '| scenario | tool | seconds | vs this action | requests | peak MB | files uploaded | changed files missed |',
       '|---|---|---:|---:|---:|---:|---:|---:|',
@@ -450,7 +448,15 @@ async function benchmark(
     await writeFile(
       path.join(WORK, 'results.json'),
       JSON.stringify(
-        { images: IMAGES, rounds, totalFiles, totalBytes, changed, rows: [...rows.values()] },
+        {
+          images: IMAGES,
+          source: source.kind,
+          rounds,
+          totalFiles,
+          totalBytes,
+          changed,
+          rows: [...rows.values()],
+        },
         null,
         2,
       ),
@@ -464,7 +470,7 @@ async function benchmark(
       await s3.send(new CreateBucketCommand({ Bucket: bucketOf(tool, round) }));
     }
     for (const tool of tools.filter((t) => !t.seedFrom)) {
-      await timed('first sync', tool, original, bucketOf(tool, round));
+      await timed('first sync', tool, await source.checkout('original'), bucketOf(tool, round));
     }
     // Variants start from their family's bucket, copied server-side (untimed).
     for (const tool of tools.filter((t) => t.seedFrom)) {
@@ -491,26 +497,17 @@ async function benchmark(
         );
       }
     }
-    for (const [scenario, template] of [
-      ['no-op', original],
-      ['1% changed', changedTemplate],
+    for (const [scenario, version] of [
+      ['no-op', 'original'],
+      ['1% changed', 'changed'],
     ] as const) {
       for (const tool of tools) {
-        const dir = await freshCopy(template);
+        const dir = await source.checkout(version);
         await timed(scenario, tool, dir, bucketOf(tool, round));
       }
     }
     // The table so far: a run cut short still leaves its finished rounds.
     await report(round);
-  }
-}
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  const { readdir } = await import('node:fs/promises');
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const abs = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walk(abs);
-    else yield abs;
   }
 }
 

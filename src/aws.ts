@@ -1,61 +1,13 @@
-// The one place AWS clients are made. Endpoint overrides follow the SDKs' and CLI's convention
-// (AWS_ENDPOINT_URL_<SERVICE> beats AWS_ENDPOINT_URL) so the same code talks to AWS, to a local
-// emulator in tests and the demo, or to a VPC endpoint.
+// The one place AWS clients are made; S3 and the settings they share (endpoint overrides,
+// credentials, retries) live in s3-client.ts.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { CredentialProvider } from './credentials.js';
-import { deadlineRetryStrategy } from './retry.js';
+import { baseConfig, createS3Client, type AwsOptions } from './s3-client.js';
 
-export type ServiceId = 'S3' | 'SAGEMAKER' | 'ECR' | 'CLOUDWATCH_LOGS' | 'STS' | 'PRICING';
-
-export interface AwsOptions {
-  region: string;
-  env?: NodeJS.ProcessEnv;
-  /**
-   * SDK-level attempts per request. SageMaker, ECR and Logs: adaptive retry mode (default 6). S3:
-   * no limit but the per-request deadline unless given (deadlineRetryStrategy).
-   */
-  maxAttempts?: number;
-  /** One shared, refreshing provider (role-to-assume); beats keys in `env`. */
-  credentials?: CredentialProvider;
-  /** How long one S3 request may keep retrying (default 120 s). */
-  s3RetryDeadlineMs?: number;
-}
-
-/** The endpoint for a service, or undefined for the AWS default. Pure. */
-export function endpointFor(service: ServiceId, env: NodeJS.ProcessEnv): string | undefined {
-  const specific = env[`AWS_ENDPOINT_URL_${service}`]?.trim();
-  if (specific) return specific;
-  const global = env.AWS_ENDPOINT_URL?.trim();
-  return global || undefined;
-}
-
-/**
- * Static keys from the given environment, when it has them. The SDK's default chain reads
- * process.env only; taking them from `env` keeps one source for endpoint and credentials.
- */
-function credentialsFrom(env: NodeJS.ProcessEnv | undefined) {
-  const accessKeyId = env?.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
-  if (!env || env === process.env || !accessKeyId || !secretAccessKey) return undefined;
-  const sessionToken = env.AWS_SESSION_TOKEN;
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-}
-
-function baseConfig(service: ServiceId, options: AwsOptions) {
-  const endpoint = endpointFor(service, options.env ?? process.env);
-  const credentials = options.credentials ?? credentialsFrom(options.env);
-  return {
-    region: options.region,
-    maxAttempts: options.maxAttempts ?? 6,
-    retryMode: 'adaptive' as const,
-    ...(endpoint ? { endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
-  };
-}
+export { createS3Client, endpointFor, type AwsOptions, type ServiceId } from './s3-client.js';
 
 export interface AwsClients {
   s3: S3Client;
@@ -64,32 +16,6 @@ export interface AwsClients {
   logs: CloudWatchLogsClient;
   /** Price List API (instance prices); optional so stand-in client sets need not make one. */
   pricing?: PricingClient;
-}
-
-export function createS3Client(options: AwsOptions): S3Client {
-  // No retryMode: the retryStrategy below replaces the SDK's standard/adaptive ones.
-  const config = { ...baseConfig('S3', options), retryMode: undefined };
-  const overridden = 'endpoint' in config;
-  return new S3Client({
-    ...config,
-    // Per-request retries bounded by a deadline, not the SDK's shared quota (see retry.ts): a sync
-    // sends thousands of requests, and under sustained faults the quota ran dry mid-sync.
-    retryStrategy: deadlineRetryStrategy({
-      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.s3RetryDeadlineMs !== undefined ? { deadlineMs: options.s3RetryDeadlineMs } : {}),
-    }),
-    // A connection that goes silent is dropped and retried rather than waited on for ever.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-    // Emulators and most S3-compatible stores serve path-style only; AWS serves both.
-    forcePathStyle: overridden,
-    // Newer SDKs add CRC32 checksums to every request; emulators without CRT reject some of them.
-    ...(overridden
-      ? {
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-          responseChecksumValidation: 'WHEN_REQUIRED' as const,
-        }
-      : {}),
-  });
 }
 
 export function createAwsClients(options: AwsOptions): AwsClients {

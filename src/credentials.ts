@@ -5,7 +5,7 @@
 // comes from. The clock is injectable so tests can wait hours in milliseconds.
 import { fromWebToken } from '@aws-sdk/credential-providers';
 import { EXPIRATION_MS, memoizeIdentityProvider } from '@smithy/core';
-import { endpointFor } from './aws.js';
+import { endpointFor } from './s3-client.js';
 import { errorMessage } from './errors.js';
 
 export type CredentialProvider = ReturnType<typeof fromWebToken>;

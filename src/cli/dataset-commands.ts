@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CommanderError, type Command } from 'commander';
-import { createS3Client } from '../aws.js';
+import { createS3Client } from '../s3-client.js';
 import { branchBlobsLoader, recordBranchSnapshot } from '../dataset/branches.js';
 import { checkBucketName, checkPrefix } from '../dataset/keys.js';
 import { hashProgressLogger, progressLogger } from '../dataset/progress.js';

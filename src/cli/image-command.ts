@@ -3,7 +3,7 @@
 // --registry (push to a registry other than the repository's ECR host, e.g. a local one).
 import { Option, type Command } from 'commander';
 import type { AwsClients } from '../aws.js';
-import { resolveTrainingImage, type ImageResult } from '../image/build.js';
+import type { ImageResult } from '../image/build.js';
 import { registryProblem } from '../image/registry.js';
 import { INPUTS } from '../inputs.js';
 import type { StageLog } from '../stages.js';
@@ -79,6 +79,8 @@ export async function runImageStage(
   options: { registry?: string },
   deps: { clients: AwsClients; log: StageLog },
 ): Promise<ImageResult> {
+  // Loaded here, not at start: ECR and tar are needed by this command only.
+  const { resolveTrainingImage } = await import('../image/build.js');
   return resolveTrainingImage(
     {
       ecr: deps.clients.ecr,

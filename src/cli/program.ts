@@ -1,34 +1,20 @@
 // `sagemaker-yolo`: the action's pipeline from a terminal. Flags are the action's inputs (one
 // catalogue, one validation) plus the old launcher's spellings. Exit codes: 0 passed, 1 gate failed
 // or error, 2 bad usage.
-import { getOctokit } from '@actions/github';
 import { Command, CommanderError, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { createAwsClients, type AwsClients } from '../aws.js';
+import type { AwsClients } from '../aws.js';
 import { ConfigError, optionsInputReader, readConfig } from '../config.js';
 import { storedSnapshotKey } from '../dataset/sync.js';
 import { errorMessage } from '../errors.js';
 import { buildSnapshot } from '../dataset/snapshot.js';
 import { datasetKeys, s3Uri } from '../dataset/keys.js';
 import { INPUTS } from '../inputs.js';
-import { evaluateGate } from '../metrics/gate.js';
-import { deliverModel } from '../model/delivery.js';
-import { readJobMetrics } from '../metrics/read.js';
-import { runPipeline, type Stages, type TrainingBackend } from '../pipeline.js';
-import { commentMarker } from '../report/comment.js';
-import { upsertStickyComment } from '../report/github.js';
-import { renderPipelineReport } from '../report/render.js';
-import { priceListLookup } from '../report/price-list.js';
-import { withJobCost } from '../report/price-source.js';
-import { renderTerminalReport } from '../report/terminal.js';
+import type { Stages, TrainingBackend } from '../pipeline.js';
 import type { ReportInput } from '../pipeline.js';
-import { createStages } from '../stages.js';
-import { TrainingLogTailer } from '../training/logs.js';
-import { describeToOutcome, stopTrainingJob } from '../training/sagemaker.js';
-import { formatOutcome } from '../training/status.js';
+import type { renderTerminalReport } from '../report/terminal.js';
 import type { Config, RunContext } from '../types.js';
-import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { lineBatch, runnerSafeJson } from '../untrusted.js';
+import { runnerSafeJson } from '../untrusted.js';
 import {
   consoleIO,
   consoleLog,
@@ -65,6 +51,14 @@ export interface CliDeps {
 }
 
 class UsageError extends Error {}
+
+/**
+ * What train, report, image, status, stop and logs need beyond the dataset commands (SageMaker,
+ * ECR, Logs, Pricing, GitHub, tar): loaded when one of them runs, so that `validate`, `sync` and
+ * `--help` start without them. ncc makes it a chunk file beside dist/cli.js (see
+ * scripts/package.mjs): measured, `--help` peaks at 60 MiB instead of 101 MiB.
+ */
+const loadPipeline = () => import('./pipeline-modules.js');
 
 interface RegionOptions {
   region?: string;
@@ -270,9 +264,10 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   const sinks = deps.sinks ?? processSinks;
   const stdout = deps.stdout ?? processStdout;
   const log = consoleLog(sinks);
-  const makeClients =
-    deps.clients ??
-    ((c: { region: string }) => createAwsClients({ region: c.region, env: deps.env }));
+  const makeClients = async (c: { region: string }): Promise<AwsClients> =>
+    deps.clients
+      ? deps.clients(c)
+      : (await loadPipeline()).createAwsClients({ region: c.region, env: deps.env });
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   const regionOf = (opts: RegionOptions) => {
     if (
@@ -323,17 +318,18 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   ).action(
     guarded(async (opts: Record<string, unknown>) => {
       const config = readCliConfig(opts, deps);
-      const clients = makeClients(config);
+      const m = await loadPipeline();
+      const clients = await makeClients(config);
       let comment = '';
       let reported: ReportInput | undefined;
-      const stages0 = createStages(config, {
+      const stages0 = m.createStages(config, {
         clients,
         log,
         actionRoot: deps.actionRoot,
         ...(deps.training ? { training: deps.training } : {}),
         report: async (input) => {
           reported = input;
-          comment = renderPipelineReport(input);
+          comment = m.renderPipelineReport(input);
           if (typeof opts.commentFile === 'string') await writeFile(opts.commentFile, comment);
           return {};
         },
@@ -358,7 +354,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         };
         const stop = backend.stop
           ? backend.stop(running)
-          : stopTrainingJob(clients.sagemaker, running, log); // it says what it did
+          : m.stopTrainingJob(clients.sagemaker, running, log); // it says what it did
         void stop
           .catch((error: unknown) => sinks.err(`error: ${errorMessage(error)}`))
           .finally(() => exit(INTERRUPTED));
@@ -368,9 +364,10 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       const io = consoleIO(sinks, outputs, (job, ended) => {
         running = ended ? undefined : job;
       });
-      const result = await runPipeline(config, stages, io);
+      const result = await m.runPipeline(config, stages, io);
       // The terminal gets the report as text (the PR comment's markdown goes to --comment-file).
-      if (reported && !opts.json) sinks.out(`\n${terminalReport(reported)}`);
+      if (reported && !opts.json)
+        sinks.out(`\n${terminalReport(m.renderTerminalReport, reported)}`);
       if (result.failure) sinks.err(`\n${result.failure}`);
       if (opts.json)
         stdout(
@@ -407,7 +404,7 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       // With --json, stdout carries only the JSON: progress goes to stderr.
       const imageLog = json ? consoleLog({ ...sinks, out: sinks.err }) : log;
       const result = await runImageStage(config, target ? { registry: target } : {}, {
-        clients: makeClients(config),
+        clients: await makeClients(config),
         log: imageLog,
       });
       if (json) stdout(JSON.stringify(imageJson(result), null, 2));
@@ -440,13 +437,14 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
     .action(
       guarded(async (job: string, opts: RegionOptions & { json?: boolean }) => {
         const region = regionOf(opts);
-        const { sagemaker } = makeClients({ region });
-        const outcome = describeToOutcome(
-          await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
+        const m = await loadPipeline();
+        const { sagemaker } = await makeClients({ region });
+        const outcome = m.describeToOutcome(
+          await sagemaker.send(new m.DescribeTrainingJobCommand({ TrainingJobName: job })),
           region,
         );
         if (opts.json) stdout(runnerSafeJson(outcome));
-        else sinks.out(formatOutcome(outcome));
+        else sinks.out(m.formatOutcome(outcome));
         return outcome.status === 'Failed' ? 1 : 0;
       }),
     );
@@ -459,9 +457,11 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       ),
   ).action(
     guarded(async (job: string, opts: RegionOptions) => {
-      const { sagemaker } = makeClients({ region: regionOf(opts) });
+      const region = regionOf(opts);
+      const m = await loadPipeline();
+      const { sagemaker } = await makeClients({ region });
       // stopTrainingJob logs its one line (info or warning); printing result.message again doubled it.
-      const result = await stopTrainingJob(sagemaker, job, log);
+      const result = await m.stopTrainingJob(sagemaker, job, log);
       return result.action === 'failed' || result.action === 'not-found' ? 1 : 0;
     }),
   );
@@ -470,10 +470,12 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
     program.command('logs <job>').description("print a training job's CloudWatch log"),
   ).action(
     guarded(async (job: string, opts: RegionOptions) => {
-      const { logs } = makeClients({ region: regionOf(opts) });
+      const region = regionOf(opts);
+      const m = await loadPipeline();
+      const { logs } = await makeClients({ region });
       // One block for the whole log: one fence when any line needs it, not three lines per line.
-      const batch = lineBatch(stdout);
-      const tailer = new TrainingLogTailer(logs, job, {
+      const batch = m.lineBatch(stdout);
+      const tailer = new m.TrainingLogTailer(logs, job, {
         write: batch.add,
         maxPagesPerStream: 1000,
       });
@@ -504,15 +506,16 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
       const config = readCliConfig({ ...inputs, jobName: job }, deps, 'report');
       const target = commentTarget({ pr, repository }, config, deps.env);
       if (target) config.context = { ...config.context, prNumber: target.issueNumber };
-      const clients = makeClients(config);
-      const outcome = await withJobCost(
-        describeToOutcome(
-          await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: job })),
+      const m = await loadPipeline();
+      const clients = await makeClients(config);
+      const outcome = await m.withJobCost(
+        m.describeToOutcome(
+          await clients.sagemaker.send(new m.DescribeTrainingJobCommand({ TrainingJobName: job })),
           config.region,
         ),
         {
           ...(config.instancePriceUsd !== undefined ? { override: config.instancePriceUsd } : {}),
-          ...(clients.pricing ? { live: priceListLookup(clients.pricing) } : {}),
+          ...(clients.pricing ? { live: m.priceListLookup(clients.pricing) } : {}),
           note: (m) => log.info(m),
         },
       );
@@ -522,15 +525,15 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
         );
         return 1;
       }
-      const metrics = await readJobMetrics(clients.s3, outcome, {
+      const metrics = await m.readJobMetrics(clients.s3, outcome, {
         log: (m) => log.info(m),
         task: config.task,
       });
-      const gate = evaluateGate(metrics, config.thresholds);
+      const gate = m.evaluateGate(metrics, config.thresholds);
       const model = config.modelDelivery.download
-        ? await deliverModel({ s3: clients.s3, log }, config, outcome)
+        ? await m.deliverModel({ s3: clients.s3, log }, config, outcome)
         : undefined;
-      const comment = renderPipelineReport({
+      const comment = m.renderPipelineReport({
         config,
         outcome,
         metrics,
@@ -543,14 +546,17 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
 
       let posted: { action: string; url?: string } | undefined;
       if (target) {
-        posted = await upsertStickyComment(getOctokit(target.token, { baseUrl: target.baseUrl }), {
-          owner: target.owner,
-          repo: target.repo,
-          issueNumber: target.issueNumber,
-          marker: commentMarker(),
-          body: comment,
-          log,
-        });
+        posted = await m.upsertStickyComment(
+          m.getOctokit(target.token, { baseUrl: target.baseUrl }),
+          {
+            owner: target.owner,
+            repo: target.repo,
+            issueNumber: target.issueNumber,
+            marker: m.commentMarker(),
+            body: comment,
+            log,
+          },
+        );
         if (posted.action === 'skipped') {
           sinks.err(
             `error: the comment was not posted on ${target.owner}/${target.repo}#${target.issueNumber}`,
@@ -579,8 +585,8 @@ export function buildProgram(deps: CliDeps): { program: Command; exitCode: () =>
   return { program, exitCode: () => exitCode };
 }
 
-function terminalReport(input: ReportInput): string {
-  return renderTerminalReport({
+function terminalReport(render: typeof renderTerminalReport, input: ReportInput): string {
+  return render({
     job: input.outcome,
     metrics: input.metrics,
     ...(input.gate ? { gate: input.gate } : {}),
