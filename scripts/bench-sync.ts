@@ -340,12 +340,16 @@ async function main(): Promise<void> {
       () => true,
       () => false,
     );
-  const tools: Tool[] = [ours];
+  let tools: Tool[] = [ours];
   if (await has('aws'))
     tools.push(awsTool('aws s3 sync', []), awsTool('aws s3 sync --size-only', ['--size-only']));
   if (await has('rclone'))
     tools.push(rcloneTool('rclone sync', []), rcloneTool('rclone sync --checksum', ['--checksum']));
 
+  // BENCH_TOOLS="this action,rclone sync --checksum": only these (a variant whose family is left
+  // out does its own first sync instead of starting from a copy).
+  const only = process.env.BENCH_TOOLS?.split(',').map((t) => t.trim());
+  if (only) tools = tools.filter((t) => only.includes(t.name));
   const source = GIT ? await gitSource() : await directorySource();
 
   const moto = await startMoto();
@@ -469,11 +473,12 @@ async function benchmark(moto: Moto, tools: Tool[], source: Source): Promise<voi
     for (const tool of tools) {
       await s3.send(new CreateBucketCommand({ Bucket: bucketOf(tool, round) }));
     }
-    for (const tool of tools.filter((t) => !t.seedFrom)) {
+    const seeded = (t: Tool) => tools.some((from) => from.name === t.seedFrom);
+    for (const tool of tools.filter((t) => !seeded(t))) {
       await timed('first sync', tool, await source.checkout('original'), bucketOf(tool, round));
     }
     // Variants start from their family's bucket, copied server-side (untimed).
-    for (const tool of tools.filter((t) => t.seedFrom)) {
+    for (const tool of tools.filter(seeded)) {
       const from = tools.find((t) => t.name === tool.seedFrom) as Tool;
       if (tool.name.startsWith('aws')) {
         await run(
