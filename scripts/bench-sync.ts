@@ -346,10 +346,10 @@ async function main(): Promise<void> {
   if (await has('rclone'))
     tools.push(rcloneTool('rclone sync', []), rcloneTool('rclone sync --checksum', ['--checksum']));
 
-  // BENCH_TOOLS="this action,rclone sync --checksum": only these (a variant whose family is left
-  // out does its own first sync instead of starting from a copy).
+  // BENCH_TOOLS="this action,rclone sync --checksum": only these, named without their bracket
+  // (a variant whose family is left out does its own first sync instead of starting from a copy).
   const only = process.env.BENCH_TOOLS?.split(',').map((t) => t.trim());
-  if (only) tools = tools.filter((t) => only.includes(t.name));
+  if (only) tools = tools.filter((t) => only.includes(t.name.replace(/ \(.*\)$/, '')));
   const source = GIT ? await gitSource() : await directorySource();
 
   const moto = await startMoto();
