@@ -50,7 +50,8 @@ export function snapshotCandidates(
   ];
 }
 
-async function getBytes(
+/** An object's bytes, or undefined when it does not exist (other errors are thrown). */
+export async function getObjectBytes(
   s3: S3Client,
   bucket: string,
   key: string,
@@ -83,7 +84,7 @@ export async function readStoredSnapshot(
   fingerprint: string,
 ): Promise<StoredSnapshot | undefined> {
   for (const { key, form } of snapshotCandidates(at.prefix, fingerprint)) {
-    const body = await getBytes(s3, at.bucket, key);
+    const body = await getObjectBytes(s3, at.bucket, key);
     if (body === undefined) continue;
     const uri = s3Uri(at.bucket, key);
     const json = form === 'gzip' ? decodeSnapshotJson(body, uri) : Buffer.from(body).toString();

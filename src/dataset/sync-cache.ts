@@ -3,11 +3,11 @@
 // sha256 of the files it hashed. The next sync of the branch (or of a PR against it) reads it
 // once: files git vouches for are not read, files already judged are not parsed (issue 16).
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isS3NotFound } from '../s3.js';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { branchFingerprint, type BranchTarget } from './branches.js';
 import { datasetKeys } from './keys.js';
 import type { SnapshotFile } from './snapshot.js';
+import { getObjectBytes } from './stored-snapshot.js';
 import {
   parseValidationCache,
   serializeValidationCache,
@@ -86,19 +86,11 @@ export async function loadBranchSyncCache(
 ): Promise<{ fingerprint: string; cache: SyncCache } | undefined> {
   const fingerprint = await branchFingerprint(s3, target);
   if (fingerprint === undefined) return undefined;
-  let bytes: Uint8Array | undefined;
-  try {
-    const res = await s3.send(
-      new GetObjectCommand({
-        Bucket: target.bucket,
-        Key: datasetKeys(target.prefix).syncCache(fingerprint),
-      }),
-    );
-    bytes = await res.Body?.transformToByteArray();
-  } catch (error) {
-    if (isS3NotFound(error)) return undefined;
-    throw error;
-  }
+  const bytes = await getObjectBytes(
+    s3,
+    target.bucket,
+    datasetKeys(target.prefix).syncCache(fingerprint),
+  );
   const cache = bytes && decodeSyncCache(bytes);
   return cache ? { fingerprint, cache } : undefined;
 }

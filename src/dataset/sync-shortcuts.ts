@@ -54,6 +54,7 @@ export async function loadSyncShortcuts(
     git?: GitRunner;
   },
 ): Promise<SyncShortcuts> {
+  const dir = datasetDir(options.datasetPath);
   const [stored, clean] = await Promise.all([
     options.branch
       ? loadBranchSyncCache(s3, options.branch).catch((error: unknown) => {
@@ -61,7 +62,7 @@ export async function loadSyncShortcuts(
           return undefined;
         })
       : undefined,
-    gitCleanFiles(datasetDir(options.datasetPath), options.git),
+    gitCleanFiles(dir, options.git),
   ]);
   const shortcuts: SyncShortcuts = {
     knownHashes: new Map(),
@@ -69,7 +70,6 @@ export async function loadSyncShortcuts(
     ...(stored ? { stored } : {}),
   };
   if (clean) {
-    const dir = datasetDir(options.datasetPath);
     shortcuts.git = { dir, clean };
     const format = objectFormatOf(clean);
     if (format) shortcuts.gitFormat = format;
