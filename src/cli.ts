@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './lean-heap.js';
 import { runCli } from './cli/program.js';
 import { actionRoot } from './paths.js';
 

@@ -1,3 +1,4 @@
+import './lean-heap.js';
 import { run } from './main.js';
 
 await run();

@@ -500,6 +500,33 @@ describe('syncSnapshot on moto', () => {
     expect(await listKeys(bucket, `${PREFIX}/datasets/snapshots/`)).toEqual([]);
   });
 
+  it('many blobs in flight through the reused body buffers each store their own bytes, signed with their sha256', async () => {
+    const bucket = await newBucket();
+    const dir = await dataset(bigger(60));
+    const snap = await buildSnapshot(dir);
+    const signed = new Map<string, string>();
+    const name = 'recordPayloadHash';
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { path?: string; headers?: Record<string, string> };
+        const key = request.path?.split('/datasets/objects/')[1];
+        if (key) signed.set(key, request.headers?.['x-amz-content-sha256'] ?? '');
+        return next(args);
+      },
+      // Before the signer: the header is the sync's own, not one the SDK computed from the body.
+      { step: 'build', priority: 'low', name },
+    );
+    try {
+      await sync(bucket, snap, { concurrency: 8 });
+    } finally {
+      s3.middlewareStack.remove(name);
+    }
+    const blobs = uniqueBlobs(snap);
+    expect(signed.size).toBe(blobs.size);
+    for (const [key, payloadHash] of signed) expect(payloadHash).toBe(key);
+    await expectStoredSnapshotMatches(bucket, dir); // every stored blob hashes to its key
+  });
+
   it('deleting a file gives a new snapshot without it and uploads nothing', async () => {
     const bucket = await newBucket();
     const dir = await dataset(basicDataset());

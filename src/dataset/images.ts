@@ -4,10 +4,11 @@
 // not end with FFD9 is re-saved, which only works when the data is complete. Any failure drops
 // the image. We read headers (image-size) and, where PIL would notice more, the structure:
 // PNG chunks and CRCs, the WebP RIFF length, the BMP header, ISO-BMFF boxes of AVIF.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
 import { type ContentHashes } from '../hash.js';
+import { readInto } from '../read-buffers.js';
 
 /** File suffixes ultralytics collects as images (IMG_FORMATS of the pinned version). */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -250,20 +251,17 @@ export type { ContentHashes };
 
 /**
  * Images up to this size are read whole in one synchronous read: the same bytes are judged and
- * hashed for the snapshot, so the file is read once (the users' images average 55 KB).
+ * hashed for the snapshot, so the file is read once (the users' images average 55 KB). They are
+ * read into this one buffer, used and left within one synchronous call, instead of a new buffer
+ * per image that only a garbage collection would free.
  */
 const WHOLE_IMAGE_READ = 1024 * 1024;
+const WHOLE_IMAGE_BUFFER = Buffer.allocUnsafe(WHOLE_IMAGE_READ);
 
 /** Up to `length` bytes from `position` (fewer only at the end of the file). */
 function readAt(fd: number, length: number, position: number): Buffer {
   const buffer = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buffer, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return buffer.subarray(0, got);
+  return buffer.subarray(0, readInto(fd, buffer, position));
 }
 
 /**
@@ -279,7 +277,12 @@ export async function inspectImageFile(
   try {
     fd = openSync(abs, 'r');
     const { size } = fstatSync(fd);
-    const all = size <= WHOLE_IMAGE_READ ? readAt(fd, size, 0) : undefined;
+    // Synchronous from here to the return: nothing else can use WHOLE_IMAGE_BUFFER meanwhile, and
+    // nothing returned refers to it (readImageHeader parses a copy).
+    const all =
+      size <= WHOLE_IMAGE_READ
+        ? WHOLE_IMAGE_BUFFER.subarray(0, readInto(fd, WHOLE_IMAGE_BUFFER.subarray(0, size)))
+        : undefined;
     if (all && all.length === size) hashes?.record(abs, all);
     let length = Math.min(size, FIRST_READ);
     let header: HeaderResult;

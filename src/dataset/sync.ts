@@ -3,7 +3,7 @@
 // one request) -> which blobs are stored (the blobs of a known complete snapshot, else one listing)
 // -> missing blobs -> ManifestFile -> stats -> the snapshot JSON last (its presence means complete).
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline, Transform } from 'node:stream';
 import {
@@ -21,6 +21,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { formatBytes, formatDuration } from '../format.js';
 import { sha256Hex } from '../hash.js';
+import { BufferPool, readInto } from '../read-buffers.js';
 import { withRetry, type RetryOptions } from '../retry.js';
 import { isS3NotFound } from '../s3.js';
 import { mapLimit } from './concurrency.js';
@@ -278,24 +279,43 @@ interface BlobPut {
 }
 
 /**
- * Small blobs are read whole, checked, and that same buffer is the request body: what is stored
- * is exactly what was hashed, so a file changing meanwhile can never reach the content key.
+ * Small blobs are read whole into a pooled buffer, checked, and that same buffer is the request
+ * body: what is stored is exactly what was hashed, so a file changing meanwhile can never reach the
+ * content key. The known sha256 is also the signature's payload hash (x-amz-content-sha256), which
+ * spares the SDK hashing the body again and has S3 itself reject a body that does not match it.
  */
-async function putSmall({ s3, bucket, key, abs, rel, expected, signal }: BlobPut): Promise<void> {
-  const data = await fs.readFile(abs);
-  if (data.length !== expected.size || sha256Hex(data) !== expected.sha256) throw changedError(rel);
-  await request('PutObject', s3Uri(bucket, key), () =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: data,
-        ContentLength: data.length,
-        ContentType: 'application/octet-stream',
-      }),
-      { abortSignal: signal },
-    ),
-  );
+async function putSmall(
+  { s3, bucket, key, abs, rel, expected, signal }: BlobPut,
+  pool: BufferPool,
+): Promise<void> {
+  await pool.use(expected.size, async (body) => {
+    const fd = openSync(abs, 'r');
+    try {
+      if (fstatSync(fd).size !== expected.size || readInto(fd, body) !== expected.size) {
+        throw changedError(rel);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    if (sha256Hex(body) !== expected.sha256) throw changedError(rel);
+    const command = new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentLength: body.length,
+      ContentType: 'application/octet-stream',
+    });
+    // SigV4 signs with a payload hash already in the headers instead of hashing the body.
+    command.middlewareStack.add(
+      (next) => (args) => {
+        const { headers } = args.request as { headers?: Record<string, string> };
+        if (headers) headers['x-amz-content-sha256'] = expected.sha256;
+        return next(args);
+      },
+      { step: 'build', name: 'knownPayloadHash' },
+    );
+    await request('PutObject', s3Uri(bucket, key), () => s3.send(command, { abortSignal: signal }));
+  });
 }
 
 interface LargePut {
@@ -540,6 +560,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
     }
     const work = [...missing.values()];
     const storedMeanwhile = new Set<string>();
+    const bodies = new BufferPool(); // one body buffer per request in flight
     const progress: SyncProgress = {
       files: 0,
       totalFiles: work.length,
@@ -570,7 +591,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
             () =>
               file.size >= threshold
                 ? putLarge(blob, { uploadKey: keys.upload(randomUUID()), partSize, copyPartSize })
-                : putSmall(blob),
+                : putSmall(blob, bodies),
             {
               attempts: (options.retries ?? 4) + 1,
               baseMs: 250,

@@ -1,0 +1,20 @@
+// V8's heap sizing for a process that reads thousands of files and sends thousands of requests.
+// By default V8 grows the young generation to 64 MiB a semi-space (Node has no pointer
+// compression) and lets the old generation grow to about 4x its live objects between full
+// collections: a 9k-file first sync peaked at 330 MB of RSS for 28 MB of live objects. V8 reads
+// these two flags at every collection, so they take effect when set after start (unlike
+// --max-semi-space-size and --max-old-space-size, read once when the heap is made, which only
+// whoever starts node could pass).
+import { setFlagsFromString } from 'node:v8';
+
+export const LEAN_HEAP_FLAGS = [
+  // The young generation keeps its initial size (1 MiB a semi-space) instead of doubling.
+  '--semi-space-growth-factor=1',
+  // A full collection once the old generation has grown by half of what survived the last one.
+  '--heap-growing-percent=50',
+] as const;
+
+/** Sets LEAN_HEAP_FLAGS for this process; call first thing in an entry point. */
+export function useLeanHeap(): void {
+  for (const flag of LEAN_HEAP_FLAGS) setFlagsFromString(flag);
+}
