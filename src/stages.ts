@@ -15,13 +15,7 @@ import {
 } from './dataset/report.js';
 import { buildSnapshot } from './dataset/snapshot.js';
 import { storeSyncCache } from './dataset/sync-cache.js';
-import {
-  cacheNeedsStoring,
-  cacheToStore,
-  describeShortcuts,
-  loadSyncShortcuts,
-  type SyncShortcuts,
-} from './dataset/sync-shortcuts.js';
+import { loadSyncShortcuts, prepareSync, type SyncShortcuts } from './dataset/sync-shortcuts.js';
 import { formatSyncTable, syncSnapshot } from './dataset/sync.js';
 import { inspectDataset, type DatasetInspection } from './dataset/validate.js';
 import { resolveTrainingImage, type DockerRunner, type ImageDeps } from './image/build.js';
@@ -163,15 +157,27 @@ export function createStages(config: Config, deps: StageDeps): Stages {
     },
 
     async prepareDataset(cfg) {
-      const snapshot = await buildSnapshot(cfg.dataset, {
-        task: cfg.task,
-        ...(inspection ? { hashes: inspection.hashes } : {}),
-        onProgress: hashProgressLogger((line) => log.info(line)),
-      });
-      const stats = inspection ? datasetStats(inspection.report) : undefined;
-      const dropped = inspection
-        ? droppedImages(inspection.report, cfg.maxDroppedImages)
-        : undefined;
+      // What the upload needs of the inspection and the shortcuts, taken now; both are let go
+      // before it starts (see prepareSync).
+      const report = inspection?.report;
+      const splitOf = inspection?.membership;
+      const prepared =
+        inspection && shortcuts
+          ? await prepareSync(cfg.dataset, inspection, shortcuts, {
+              task: cfg.task,
+              onProgress: hashProgressLogger((line) => log.info(line)),
+            })
+          : undefined;
+      inspection = undefined;
+      shortcuts = undefined;
+      const snapshot =
+        prepared?.snapshot ??
+        (await buildSnapshot(cfg.dataset, {
+          task: cfg.task,
+          onProgress: hashProgressLogger((line) => log.info(line)),
+        }));
+      const stats = report ? datasetStats(report) : undefined;
+      const dropped = report ? droppedImages(report, cfg.maxDroppedImages) : undefined;
       // The branch's own last snapshot (branch runs) or the base branch's (PRs) names blobs that
       // are stored already: only the rest are checked, whatever the bucket holds besides.
       const knownFrom = branchOf(cfg) ?? cfg.context.baseRef;
@@ -189,21 +195,18 @@ export function createStages(config: Config, deps: StageDeps): Stages {
             }
           : {}),
         onProgress: progressLogger((line) => log.info(line)),
-        ...(inspection ? { splitOf: inspection.membership } : {}),
+        ...(splitOf ? { splitOf } : {}),
         ...(stats ? { stats } : {}),
       });
       log.info(formatSyncTable(result));
-      if (shortcuts) {
-        log.info(describeShortcuts(shortcuts, Object.keys(snapshot.document.files).length));
-      }
-      const next = inspection && shortcuts && cacheToStore(shortcuts, inspection);
-      if (next && cacheNeedsStoring(shortcuts!, result.fingerprint, next)) {
+      if (prepared) log.info(prepared.shortcutsLine);
+      if (prepared?.cacheToStore) {
         try {
           await storeSyncCache(deps.clients.s3, {
             bucket: cfg.bucket,
             prefix: cfg.prefix,
             fingerprint: result.fingerprint,
-            cache: next,
+            cache: prepared.cacheToStore,
           });
         } catch (error) {
           log.warning(`Could not store the sync cache: ${errorMessage(error)}`);

@@ -9,14 +9,8 @@ import { branchBlobsLoader, recordBranchSnapshot } from '../dataset/branches.js'
 import { checkBucketName, checkPrefix } from '../dataset/keys.js';
 import { hashProgressLogger, progressLogger } from '../dataset/progress.js';
 import { datasetStats, formatFindings, formatValidationSummary } from '../dataset/report.js';
-import { buildSnapshot } from '../dataset/snapshot.js';
 import { storeSyncCache } from '../dataset/sync-cache.js';
-import {
-  cacheNeedsStoring,
-  cacheToStore,
-  describeShortcuts,
-  loadSyncShortcuts,
-} from '../dataset/sync-shortcuts.js';
+import { loadSyncShortcuts, prepareSync } from '../dataset/sync-shortcuts.js';
 import { formatSyncTable, syncSnapshot } from '../dataset/sync.js';
 import { parseDropLimit, type DropLimit } from '../dataset/dropped.js';
 import { fixLabels } from '../dataset/fix-files.js';
@@ -215,35 +209,40 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         const s3 = createS3(region, env);
         const datasetPath = path.resolve(cwd, opts.dataset);
         // With --branch, that branch's last sync cache; in a git work tree, git's index: files
-        // vouched for and already judged are neither read nor parsed again.
-        const shortcuts = await loadSyncShortcuts(s3, {
-          datasetPath,
-          ...(opts.branch ? { branch: { bucket, prefix, branch: opts.branch } } : {}),
-          warn: (m) => stderr(`warning: ${m}`),
-        });
-        const inspection = await inspectDataset(opts.dataset, {
-          cwd,
-          task,
-          maxDropped,
-          ...(shortcuts.cache ? { cache: shortcuts.cache } : {}),
-          knownHashes: shortcuts.knownHashes,
-          ...(shortcuts.gitFormat ? { gitFormat: shortcuts.gitFormat } : {}),
-        });
-        const { report, membership, hashes } = inspection;
-        if (report.errors > 0) {
+        // vouched for and already judged are neither read nor parsed again. The inspection and the
+        // shortcuts stay in here: only what the upload needs comes out (see prepareSync).
+        const validateAndSnapshot = async () => {
+          const shortcuts = await loadSyncShortcuts(s3, {
+            datasetPath,
+            ...(opts.branch ? { branch: { bucket, prefix, branch: opts.branch } } : {}),
+            warn: (m) => stderr(`warning: ${m}`),
+          });
+          const inspection = await inspectDataset(opts.dataset, {
+            cwd,
+            task,
+            maxDropped,
+            ...(shortcuts.cache ? { cache: shortcuts.cache } : {}),
+            knownHashes: shortcuts.knownHashes,
+            ...(shortcuts.gitFormat ? { gitFormat: shortcuts.gitFormat } : {}),
+          });
+          const { report, membership } = inspection;
+          if (report.errors > 0) return { report };
+          if (!opts.json) stdout(formatValidationSummary(report));
+          const prepared = await prepareSync(datasetPath, inspection, shortcuts, {
+            task,
+            onProgress: hashProgressLogger(stderr),
+          });
+          return { report, membership, prepared };
+        };
+        const { report, membership, prepared } = await validateAndSnapshot();
+        if (!prepared) {
           if (opts.json) stdout(runnerSafeJson({ validation: report, sync: null }));
           else
             stdout(`${formatFindings(report, FINDINGS_SHOWN)}\n${formatValidationSummary(report)}`);
           stderr(`error: the dataset has ${report.errors} error(s): nothing was synced`);
           return 1;
         }
-        if (!opts.json) stdout(formatValidationSummary(report));
-
-        const snapshot = await buildSnapshot(datasetPath, {
-          task,
-          hashes,
-          onProgress: hashProgressLogger(stderr),
-        });
+        const { snapshot } = prepared;
         const result = await syncSnapshot(s3, {
           bucket,
           prefix,
@@ -260,17 +259,14 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           stats: datasetStats(report),
           onProgress: progressLogger(stderr),
         });
-        if (!opts.json) {
-          stderr(describeShortcuts(shortcuts, Object.keys(snapshot.document.files).length));
-        }
-        const next = cacheToStore(shortcuts, inspection);
-        if (cacheNeedsStoring(shortcuts, result.fingerprint, next)) {
+        if (!opts.json) stderr(prepared.shortcutsLine);
+        if (prepared.cacheToStore) {
           try {
             await storeSyncCache(s3, {
               bucket,
               prefix,
               fingerprint: result.fingerprint,
-              cache: next,
+              cache: prepared.cacheToStore,
             });
           } catch (error) {
             stderr(`warning: could not store the sync cache: ${(error as Error).message}`);
