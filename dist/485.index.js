@@ -5612,15 +5612,25 @@ function createStages(config, deps) {
             }
         },
         async prepareDataset(cfg) {
-            const snapshot = await (0,dataset_snapshot/* buildSnapshot */.tX)(cfg.dataset, {
-                task: cfg.task,
-                ...(inspection ? { hashes: inspection.hashes } : {}),
-                onProgress: (0,progress/* hashProgressLogger */.mH)((line) => log.info(line)),
-            });
-            const stats = inspection ? (0,dataset_report/* datasetStats */.kG)(inspection.report) : undefined;
-            const dropped = inspection
-                ? (0,dataset_report/* droppedImages */.Fd)(inspection.report, cfg.maxDroppedImages)
+            // What the upload needs of the inspection and the shortcuts, taken now; both are let go
+            // before it starts (see prepareSync).
+            const report = inspection?.report;
+            const splitOf = inspection?.membership;
+            const prepared = inspection && shortcuts
+                ? await (0,sync_shortcuts/* prepareSync */.Z$)(cfg.dataset, inspection, shortcuts, {
+                    task: cfg.task,
+                    onProgress: (0,progress/* hashProgressLogger */.mH)((line) => log.info(line)),
+                })
                 : undefined;
+            inspection = undefined;
+            shortcuts = undefined;
+            const snapshot = prepared?.snapshot ??
+                (await (0,dataset_snapshot/* buildSnapshot */.tX)(cfg.dataset, {
+                    task: cfg.task,
+                    onProgress: (0,progress/* hashProgressLogger */.mH)((line) => log.info(line)),
+                }));
+            const stats = report ? (0,dataset_report/* datasetStats */.kG)(report) : undefined;
+            const dropped = report ? (0,dataset_report/* droppedImages */.Fd)(report, cfg.maxDroppedImages) : undefined;
             // The branch's own last snapshot (branch runs) or the base branch's (PRs) names blobs that
             // are stored already: only the rest are checked, whatever the bucket holds besides.
             const knownFrom = branchOf(cfg) ?? cfg.context.baseRef;
@@ -5634,21 +5644,19 @@ function createStages(config, deps) {
                     }
                     : {}),
                 onProgress: (0,progress/* progressLogger */.St)((line) => log.info(line)),
-                ...(inspection ? { splitOf: inspection.membership } : {}),
+                ...(splitOf ? { splitOf } : {}),
                 ...(stats ? { stats } : {}),
             });
             log.info((0,sync/* formatSyncTable */.re)(result));
-            if (shortcuts) {
-                log.info((0,sync_shortcuts/* describeShortcuts */.fY)(shortcuts, Object.keys(snapshot.document.files).length));
-            }
-            const next = inspection && shortcuts && (0,sync_shortcuts/* cacheToStore */.$$)(shortcuts, inspection);
-            if (next && (0,sync_shortcuts/* cacheNeedsStoring */.QN)(shortcuts, result.fingerprint, next)) {
+            if (prepared)
+                log.info(prepared.shortcutsLine);
+            if (prepared?.cacheToStore) {
                 try {
                     await (0,sync_cache/* storeSyncCache */.Dp)(deps.clients.s3, {
                         bucket: cfg.bucket,
                         prefix: cfg.prefix,
                         fingerprint: result.fingerprint,
-                        cache: next,
+                        cache: prepared.cacheToStore,
                     });
                 }
                 catch (error) {

@@ -1,8 +1,8 @@
 // The work a sync can skip, gathered before validation: the branch's last sync cache (clean
 // validation results, git blob id -> sha256) and what git's index says of each file. Files git
 // vouches for, whose blob a previous sync hashed, are neither read nor parsed; every other file
-// is. After the sync, cacheToStore() gives what this one leaves for the next; prepareSync() takes
-// all that is needed of the shortcuts and the validation before the upload.
+// is. prepareSync() then builds the snapshot and what this sync leaves for the next one (written
+// once the upload is done), so that nothing else of the shortcuts or the validation is kept.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
