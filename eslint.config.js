@@ -3,7 +3,19 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.venv/', 'coverage/', 'training-container/'] },
+  // .ncc-licenses-*: scripts/package.mjs's scratch entry, which may exist while lint runs (test.sh);
+  // .bench: the benchmarks' generated data and scratch files (git-ignored).
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.venv/',
+      'coverage/',
+      'training-container/',
+      '.ncc-licenses-*/',
+      '.bench/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

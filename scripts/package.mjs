@@ -23,12 +23,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+// `node scripts/package.mjs [dir]`: into dist/ unless told otherwise (check-dist.sh builds beside
+// it, so the tests can read dist/ while it builds).
+const outDir = process.argv[2] ?? 'dist';
 const entries = [
-  { source: 'src/index.ts', target: 'dist/index.js' },
-  { source: 'src/post.ts', target: 'dist/post.js' },
+  { source: 'src/index.ts', target: 'index.js' },
+  { source: 'src/post.ts', target: 'post.js' },
   {
     source: 'src/cli.ts',
-    target: 'dist/cli.js',
+    target: 'cli.js',
     executable: true,
     lazy: ['src/cli/pipeline-modules.ts', 'src/image/build.ts'],
   },
@@ -74,23 +77,23 @@ const built = await Promise.all(
   }),
 );
 
-rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist');
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
 // In entry order, so the output does not depend on which build finished first.
 for (const { source, target, executable, out } of built) {
-  cpSync(path.join(out, 'index.js'), target);
-  if (executable) chmodSync(target, 0o755);
+  cpSync(path.join(out, 'index.js'), path.join(outDir, target));
+  if (executable) chmodSync(path.join(outDir, target), 0o755);
   for (const chunk of readdirSync(out).filter((f) => /^\d+\.index\.js$/.test(f))) {
     const content = readFileSync(path.join(out, chunk));
-    const into = path.join('dist', chunk);
+    const into = path.join(outDir, chunk);
     if (existsSync(into) && !readFileSync(into).equals(content)) {
       throw new Error(`${source}: chunk ${chunk} differs from another bundle's`);
     }
     writeFileSync(into, content);
   }
-  writeFileSync('dist/licenses.txt', readFileSync(path.join(out, 'licenses.txt'), 'utf8'), {
-    flag: 'a',
-  });
+  const licenses = readFileSync(path.join(out, 'licenses.txt'), 'utf8');
+  writeFileSync(path.join(outDir, 'licenses.txt'), licenses, { flag: 'a' });
   rmSync(out, { recursive: true, force: true });
 }
-writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
+const packageJson = JSON.stringify({ type: 'module' }, null, 2) + '\n';
+writeFileSync(path.join(outDir, 'package.json'), packageJson);

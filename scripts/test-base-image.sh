@@ -53,7 +53,7 @@ if docker image inspect "$NAME:$TAG" >/dev/null 2>&1; then
   exit 0
 fi
 
-scripts/setup-docker.sh
+scripts/setup-debian.sh
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/test-base.XXXXXX")
 root="$work/rootfs"
 t0=$SECONDS

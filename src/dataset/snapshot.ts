@@ -1,6 +1,7 @@
 // The content-addressed snapshot: every file's sha256 and size under the dataset directory, its
 // canonical JSON and fingerprint (DESIGN.md "S3 layout"). Content only: mtimes never matter.
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ContentHashes, sha256Hex } from '../hash.js';
 import { compareCodePoints, toPosix, walkDataset } from './files.js';
 import type { YoloTask } from '../task.js';
@@ -22,8 +23,13 @@ export interface SnapshotDocument {
 export interface Snapshot {
   fingerprint: string;
   document: SnapshotDocument;
-  /** The canonical JSON (its sha256 is the fingerprint), stored gzip'd at snapshots/<fp>.json.gz. */
-  json: string;
+  /** The canonical JSON gzip'd: the bytes stored at snapshots/<fp>.json.gz. */
+  stored: Buffer;
+  /**
+   * The canonical JSON (its sha256 is the fingerprint), unpacked from `stored` on each read: a
+   * sync keeps only the gzip'd bytes through its upload (6 MB of JSON at 50k files, 2.5 gzip'd).
+   */
+  readonly json: string;
   /** Absolute directory the relative paths are under. */
   root: string;
   totalBytes: number;
@@ -54,22 +60,57 @@ export function fingerprintOf(document: SnapshotDocument): string {
   return sha256Hex(canonicalJson(document));
 }
 
+/**
+ * canonicalJson(document) of a snapshot, written in one pass into one flat string: the generic
+ * form made three 6 MB copies and 50k-entry temporaries at 50k files. `files` sorted by code point.
+ */
+export function snapshotJson(
+  files: readonly (readonly [string, SnapshotFile])[],
+  config: string,
+): string {
+  const parts = new Array<string>(files.length + 2);
+  parts[0] = `{"config":${JSON.stringify(config)},"files":{`;
+  for (let i = 0; i < files.length; i++) {
+    const [rel, { sha256, size }] = files[i]!;
+    if (!Number.isSafeInteger(size)) throw new Error(`canonical JSON cannot hold a size of ${size}`);
+    const comma = i + 1 < files.length ? ',' : '';
+    parts[i + 1] =
+      `${JSON.stringify(rel)}:{"sha256":${JSON.stringify(sha256)},"size":${size}}${comma}`;
+  }
+  parts[files.length + 1] = '},"version":1}';
+  return parts.join('');
+}
+
+/** The bytes stored at snapshots/<fp>.json.gz for a canonical snapshot JSON. */
+export function encodeSnapshotJson(json: string): Buffer {
+  // zlib's default level 6: on a 9k-file snapshot level 9 took 117 ms for 0.3% fewer bytes, 6 took
+  // 68 ms, 1 took 43 ms for 1.2% more.
+  return gzipSync(Buffer.from(json, 'utf8'));
+}
+
 /** Builds the document from already-hashed files (pure). */
 export function snapshotFromFiles(
-  files: Iterable<[string, SnapshotFile]>,
+  files: Iterable<readonly [string, SnapshotFile]>,
   config: string,
   root: string,
 ): Snapshot {
+  const sorted: (readonly [string, SnapshotFile])[] = [...files];
+  sorted.sort(([a], [b]) => compareCodePoints(a, b));
   // fromEntries defines own properties, so a file called __proto__ stays a file.
-  const sorted = [...files].sort(([a], [b]) => compareCodePoints(a, b));
   const document: SnapshotDocument = { version: 1, files: Object.fromEntries(sorted), config };
-  const json = canonicalJson(document);
+  let totalBytes = 0;
+  for (const [, f] of sorted) totalBytes += f.size;
+  const json = snapshotJson(sorted, config);
+  const stored = encodeSnapshotJson(json);
   return {
     fingerprint: sha256Hex(json),
     document,
-    json,
+    stored,
+    get json() {
+      return gunzipSync(stored).toString('utf8');
+    },
     root,
-    totalBytes: sorted.reduce((a, [, f]) => a + f.size, 0),
+    totalBytes,
   };
 }
 
@@ -103,11 +144,13 @@ export async function buildSnapshot(
   }
   // Synchronous reads in one loop: faster than any number of promise reads in flight (hash.ts).
   const ids = options.hashes ?? new ContentHashes();
-  const hashed: [string, SnapshotFile][] = [];
-  for (const file of walked) {
-    const { sha256, size } = ids.ofFile(file.abs);
-    hashed.push([file.rel, { sha256, size }]);
-    options.onProgress?.(hashed.length, walked.length);
+  const hashed = new Array<[string, SnapshotFile]>(walked.length);
+  for (let i = 0; i < walked.length; i++) {
+    const file = walked[i]!;
+    const id = ids.ofFile(file.abs);
+    // The content id itself when it holds only the document's two fields (no copy per file).
+    hashed[i] = [file.rel, id.gitBlob === undefined ? id : { sha256: id.sha256, size: id.size }];
+    options.onProgress?.(i + 1, walked.length);
   }
   return snapshotFromFiles(hashed, yamlPath ? toPosix(path.relative(root, yamlPath)) : '', root);
 }

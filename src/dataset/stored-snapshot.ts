@@ -1,7 +1,8 @@
 // The stored form of a snapshot JSON: gzip at snapshots/<fp>.json.gz since issue 16, plain at
 // snapshots/<fp>.json before it. The fingerprint stays the sha256 of the plain canonical JSON, so
 // every reader decompresses and checks it; both keys are read, so buckets synced earlier still work.
-import { gunzipSync, gzipSync } from 'node:zlib';
+// (The writer, encodeSnapshotJson, is in snapshot.ts: a snapshot is built gzip'd.)
+import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { sha256Hex } from '../hash.js';
 import { isS3NotFound } from '../s3.js';
@@ -13,13 +14,6 @@ import { parseSnapshotDocument, type SnapshotDocument } from './snapshot.js';
  * only stops a damaged or hostile object from filling memory.
  */
 export const MAX_SNAPSHOT_JSON_BYTES = 256 * 1024 * 1024;
-
-/** The bytes stored at snapshots/<fp>.json.gz for a canonical snapshot JSON. */
-export function encodeSnapshotJson(json: string): Buffer {
-  // zlib's default level 6: on a 9k-file snapshot level 9 took 117 ms for 0.3% fewer bytes, 6 took
-  // 68 ms, 1 took 43 ms for 1.2% more.
-  return gzipSync(Buffer.from(json, 'utf8'));
-}
 
 /** The snapshot JSON text of a stored object; `source` names it in errors. */
 export function decodeSnapshotJson(

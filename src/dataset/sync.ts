@@ -30,7 +30,7 @@ import { checkBucketName, datasetKeys, s3Uri } from './keys.js';
 import type { SyncProgress } from './progress.js';
 import type { DatasetStats } from './report.js';
 import { canonicalJson, type Snapshot, type SnapshotFile } from './snapshot.js';
-import { encodeSnapshotJson, snapshotCandidates } from './stored-snapshot.js';
+import { snapshotCandidates } from './stored-snapshot.js';
 import { renderTable } from './table.js';
 
 export class ContentChangedError extends Error {
@@ -627,7 +627,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
     if (options.stats) await put(keys.stats(fp), canonicalJson(options.stats), 'application/json');
     signal?.throwIfAborted();
     // Gzip'd: 1.49 MB -> 0.58 MB on a 9k-file dataset; the fingerprint is that of snapshot.json.
-    await put(keys.snapshot(fp), encodeSnapshotJson(snapshot.json), 'application/gzip');
+    await put(keys.snapshot(fp), snapshot.stored, 'application/gzip');
     return finish(false, new Set(work.map((w) => w.rel).filter((r) => !storedMeanwhile.has(r))));
   } finally {
     counter.remove();
