@@ -60,14 +60,21 @@ describe('canonical JSON and fingerprint', () => {
   });
 
   it('writes the one-pass JSON byte for byte as the generic canonical form', () => {
-    const odd = ['"quoted"', 'back\\slash', 'tab\there', 'nul\u0000', 'line\u2028sep', 'ünï', '😀/x'];
-    for (const names of [[], ['only'], odd]) {
-      const files = names.map(
-        (name, i): [string, { sha256: string; size: number }] => [
-          name,
-          { sha256: String(i % 10).repeat(64), size: i * 1000 },
-        ],
-      );
+    const odd = [
+      '"quoted"',
+      'back\\slash',
+      'tab\there',
+      'nul\u0000',
+      'line\u2028sep',
+      'ünï',
+      '😀/x',
+    ];
+    const many = Array.from({ length: 3000 }, (_, i) => `images/train/plan_${i}.jpg`); // 64 KiB pieces
+    for (const names of [[], ['only'], odd, many]) {
+      const files = names.map((name, i): [string, { sha256: string; size: number }] => [
+        name,
+        { sha256: String(i % 10).repeat(64), size: i * 1000 },
+      ]);
       for (const config of ['data.yaml', 'odd "name".yaml', '']) {
         const snap = snapshotFromFiles(files, config, '/x');
         expect(snap.json).toBe(canonicalJson(snap.document));

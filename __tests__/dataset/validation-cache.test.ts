@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspectDataset } from '../../src/dataset/validate.js';
 import {
+  CleanLabels,
   parseValidationCache,
   serializeValidationCache,
   validationCacheKey,
@@ -111,5 +112,40 @@ describe('validation cache', () => {
     stored.results['a'.repeat(64)] = { kind: 'label', rows: 'x' };
     expect(parseValidationCache(stored)!.results.size).toBe(cache.results.size);
     expect(parseValidationCache({ key: 'nope', results: {} })).toBeUndefined();
+  });
+
+  it('holds one object per result shape, in the inspection and in a cache read back', async () => {
+    const labels = new CleanLabels();
+    const two = labels.of(2, [[0, 2]], false);
+    expect(labels.of(2, [[0, 2]], false)).toBe(two);
+    expect(two).toEqual({ kind: 'label', rows: 2, instances: [[0, 2]], segments: false });
+    for (const other of [
+      labels.of(2, [[1, 2]], false),
+      labels.of(2, [[0, 2]], true),
+      labels.of(3, [[0, 2]], false),
+      labels.of(
+        2,
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        false,
+      ),
+    ]) {
+      expect(other).not.toBe(two);
+    }
+
+    const dir = await dataset();
+    // Other bytes than v1.txt's, the same shape: one room.
+    await writeFile(path.join(dir, 'labels/val/v2.txt'), '0 0.4 0.4 0.2 0.2\n');
+    const cache = (await inspectDataset(dir)).cache!;
+    const shapes = (c: ValidationCache) =>
+      new Set([...c.results.values()].filter((r) => r.kind === 'label'));
+    const read = parseValidationCache(JSON.parse(JSON.stringify(serializeValidationCache(cache))))!;
+    expect(read).toEqual(cache);
+    expect([...cache.results.values()].filter((r) => r.kind === 'label')).toHaveLength(4);
+    expect(shapes(cache).size).toBe(3);
+    expect(shapes(read).size).toBe(3);
+    expect(new Set([...read.results.values()].filter((r) => r.kind === 'image')).size).toBe(1);
   });
 });

@@ -20,6 +20,8 @@ import {
 import { checkLabelText, MAX_LABEL_BYTES, type LineOutcome } from './labels.js';
 import { pythonLines } from './pytext.js';
 import {
+  CLEAN_IMAGE,
+  CleanLabels,
   usableResults,
   validationCacheKey,
   type CachedResult,
@@ -165,15 +167,17 @@ const SEVERITY: Record<Outcome, Finding['severity']> = {
 
 /** ultralytics' img2label_paths on a root-relative path: last /images/ -> /labels/, suffix -> .txt. */
 export function labelPathFor(imageRel: string): string {
+  // On the path with a leading slash, as ultralytics sees an absolute one; the slash is cut from
+  // the pieces rather than the result, which would keep every label path a slice of a longer string.
   const withSlash = `/${imageRel}`;
   const at = withSlash.lastIndexOf('/images/');
   const swapped =
     at < 0
-      ? withSlash
-      : `${withSlash.slice(0, at)}/labels/${withSlash.slice(at + '/images/'.length)}`;
+      ? imageRel
+      : `${imageRel.slice(0, Math.max(0, at - 1))}${at > 0 ? '/' : ''}labels/${imageRel.slice(at + 'images/'.length)}`;
   const slash = swapped.lastIndexOf('/');
   const dot = swapped.lastIndexOf('.');
-  return `${dot > slash ? swapped.slice(0, dot) : swapped}.txt`.slice(1);
+  return `${dot > slash ? swapped.slice(0, dot) : swapped}.txt`;
 }
 
 function isInside(parent: string, child: string): boolean {
@@ -400,6 +404,7 @@ async function checkImageAndLabel(
     hashes: ContentHashes;
     cached: ReadonlyMap<string, CachedResult>;
     results: Map<string, CachedResult>;
+    cleanLabels: CleanLabels;
     knownHashes: ReadonlyMap<string, ContentId> | undefined;
   },
   tally: SplitTally,
@@ -416,11 +421,11 @@ async function checkImageAndLabel(
   let findings: ImageFinding[] = [];
   if (knownImage && ctx.cached.get(knownImage.sha256)?.kind === 'image') {
     ctx.hashes.set(imageAbs, knownImage);
-    ctx.results.set(knownImage.sha256, { kind: 'image' });
+    ctx.results.set(knownImage.sha256, CLEAN_IMAGE);
   } else {
     findings = (await inspectImageFile(imageAbs, ctx.hashes)).findings;
     const read = ctx.hashes.get(imageAbs);
-    if (read && findings.length === 0) ctx.results.set(read.sha256, { kind: 'image' });
+    if (read && findings.length === 0) ctx.results.set(read.sha256, CLEAN_IMAGE);
   }
   let dropped = false;
   for (const f of findings) {
@@ -514,12 +519,7 @@ async function checkImageAndLabel(
     tally.dropped++;
     return;
   }
-  const clean: CleanLabel = {
-    kind: 'label',
-    rows: checked.rows,
-    instances: [...checked.instances],
-    segments: checked.segments,
-  };
+  const clean = ctx.cleanLabels.of(checked.rows, [...checked.instances], checked.segments);
   // Only a file without findings is cached: findings are always reported from a fresh check.
   if (checked.findings.length === 0 && checked.omitted === 0) ctx.results.set(sha256, clean);
   countCleanLabel(tally, clean, labelAbs);
@@ -714,6 +714,7 @@ export async function inspectDataset(
   });
   const cached = usableResults(options.cache, cacheKey);
   const results = new Map<string, CachedResult>();
+  const cleanLabels = new CleanLabels();
   const { files: walked, outside } = await walkDataset(root);
   for (const link of outside) out.error(link.abs, outsideMessage(out.display(root)));
   const outsideRels = outside.map((f) => f.rel);
@@ -819,6 +820,7 @@ export async function inspectDataset(
       hashes,
       cached,
       results,
+      cleanLabels,
       knownHashes: options.knownHashes,
     };
     await mapLimit(images, concurrency, (imageRel) =>
