@@ -17,13 +17,16 @@ function cache(blobs: string[], results: string[] = [], key = sha('c')): SyncCac
 
 describe('sync cache form', () => {
   it('round-trips through gzip, validation results and blob records alike', () => {
-    const c = cache([blob('a'), 'b'.repeat(64)], [sha('2')]);
-    expect(decodeSyncCache(encodeSyncCache(c))).toEqual(c);
+    const c = cache([blob('a'), 'b'.repeat(64)], [sha('2'), sha('3')]);
+    const back = decodeSyncCache(encodeSyncCache(c))!;
+    expect(back.gitBlobs).toEqual(c.gitBlobs);
+    expect(back.validation!.key).toBe(c.validation!.key);
+    expect(new Map(back.validation!.results)).toEqual(c.validation!.results);
   });
 
   it('drops malformed records and refuses other versions or bytes', () => {
     const stored = {
-      version: 2,
+      version: 3,
       gitBlobs: {
         [blob('a')]: [sha('1'), 3],
         nothex: [sha('1'), 3],
@@ -34,8 +37,8 @@ describe('sync cache form', () => {
     };
     const decoded = decodeSyncCache(gzipSync(JSON.stringify(stored)));
     expect([...decoded!.gitBlobs.keys()]).toEqual([blob('a')]);
-    expect(decodeSyncCache(gzipSync(JSON.stringify({ ...stored, version: 1 })))).toBeUndefined();
-    expect(decodeSyncCache(Buffer.from('{"version":2}'))).toBeUndefined();
+    expect(decodeSyncCache(gzipSync(JSON.stringify({ ...stored, version: 2 })))).toBeUndefined();
+    expect(decodeSyncCache(Buffer.from('{"version":3}'))).toBeUndefined();
   });
 });
 

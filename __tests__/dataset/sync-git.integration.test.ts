@@ -157,7 +157,9 @@ describe('git shortcut in the sync (moto)', () => {
     const planted = { sha256: 'e'.repeat(64), size: real.size };
     cache.gitBlobs.set(blob, planted);
     // ... judged clean already, so validation does not read it either.
-    cache.validation!.results.set(planted.sha256, cache.validation!.results.get(real.sha256)!);
+    const results = new Map(cache.validation!.results);
+    results.set(planted.sha256, results.get(real.sha256)!);
+    cache.validation = { ...cache.validation!, results };
     await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: cacheKey, Body: encodeSyncCache(cache) }),
     );

@@ -100,12 +100,9 @@ describe('validation cache across branch runs (moto)', () => {
     });
 
     // Plant a result parsing never gives: the next run reports it only if it used the cache.
-    stored.validation!.results.set(v1, {
-      kind: 'label',
-      rows: 7,
-      instances: [[0, 7]],
-      segments: false,
-    });
+    const results = new Map(stored.validation!.results);
+    results.set(v1, { kind: 'label', rows: 7, instances: [[0, 7]], segments: false });
+    stored.validation = { ...stored.validation!, results };
     await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: encodeSyncCache(stored) }),
     );

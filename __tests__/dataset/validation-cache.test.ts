@@ -106,12 +106,23 @@ describe('validation cache', () => {
     const dir = await dataset();
     const cache = (await inspectDataset(dir)).cache!;
     const stored = JSON.parse(JSON.stringify(serializeValidationCache(cache))) as {
-      results: Record<string, unknown>;
+      groups: { result: unknown; shas: string }[];
     };
-    expect(parseValidationCache(stored)).toEqual(cache);
-    stored.results['a'.repeat(64)] = { kind: 'label', rows: 'x' };
-    expect(parseValidationCache(stored)!.results.size).toBe(cache.results.size);
-    expect(parseValidationCache({ key: 'nope', results: {} })).toBeUndefined();
+    const back = parseValidationCache(stored)!;
+    expect(back.key).toBe(cache.key);
+    expect(new Map(back.results)).toEqual(cache.results);
+    for (const [sha, result] of cache.results) expect(back.results.get(sha)).toEqual(result);
+    expect(back.results.get('0'.repeat(64))).toBeUndefined();
+
+    const size = cache.results.size;
+    stored.groups.push({ result: { kind: 'label', rows: 'x' }, shas: 'a'.repeat(64) });
+    stored.groups.push({ result: { kind: 'image' }, shas: 'b'.repeat(63) });
+    stored.groups.push({ result: { kind: 'image' }, shas: 'B'.repeat(64) });
+    expect(parseValidationCache(stored)!.results.size).toBe(size);
+    stored.groups.push({ result: { kind: 'image' }, shas: 'c'.repeat(64) + 'd'.repeat(64) });
+    expect(parseValidationCache(stored)!.results.size).toBe(size + 2);
+    expect(parseValidationCache({ key: 'nope', groups: [] })).toBeUndefined();
+    expect(parseValidationCache({ key: cache.key, results: {} })).toBeUndefined(); // version 2's form
   });
 
   it('holds one object per result shape, in the inspection and in a cache read back', async () => {
@@ -142,7 +153,7 @@ describe('validation cache', () => {
     const shapes = (c: ValidationCache) =>
       new Set([...c.results.values()].filter((r) => r.kind === 'label'));
     const read = parseValidationCache(JSON.parse(JSON.stringify(serializeValidationCache(cache))))!;
-    expect(read).toEqual(cache);
+    expect(new Map(read.results)).toEqual(cache.results);
     expect([...cache.results.values()].filter((r) => r.kind === 'label')).toHaveLength(4);
     expect(shapes(cache).size).toBe(3);
     expect(shapes(read).size).toBe(3);

@@ -20,10 +20,11 @@ export interface SyncCache {
   gitBlobs: Map<string, SnapshotFile>;
 }
 
-const VERSION = 2;
+// 3: validation results grouped by result, their sha256s as one hex string each.
+const VERSION = 3;
 const SHA256 = /^[0-9a-f]{64}$/;
 const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-/** A stored cache bigger than this once unpacked is not read (a 50k-file one is ~10 MB). */
+/** A stored cache bigger than this once unpacked is not read (a 50k-file one is ~4 MB outside git). */
 const MAX_UNPACKED = 256 * 1024 * 1024;
 
 /** The stored bytes: gzipped JSON (`gitBlobs` as blob -> [sha256, size], the compact form). */

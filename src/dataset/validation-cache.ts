@@ -3,6 +3,7 @@
 // any finding is always re-checked, so its findings (with their lines and paths) are reported
 // fresh. The key holds everything that changes a verdict; a different key empties the cache.
 import { sha256Hex } from '../hash.js';
+import { DigestMap, type DigestGroup } from './digest-map.js';
 import type { YoloTask } from '../task.js';
 import { canonicalJson } from './snapshot.js';
 
@@ -28,6 +29,17 @@ export type CachedResult = CleanLabel | CleanImage;
 /** The result every clean image shares: one object, not one per image. */
 export const CLEAN_IMAGE: CleanImage = { kind: 'image' };
 
+/** One string per distinct clean result: what CleanLabels shares by and the stored form groups by. */
+function labelShape(
+  rows: number,
+  instances: readonly (readonly [number, number])[],
+  segments: boolean,
+): string {
+  return `${rows} ${segments ? 's' : 'b'} ${instances.join(' ')}`;
+}
+const shapeOf = (r: CachedResult) =>
+  r.kind === 'image' ? 'image' : labelShape(r.rows, r.instances, r.segments);
+
 /**
  * Clean label results shared by value. Label files repeat a few shapes (a floor plan holds 1-12
  * rooms of one class), so at 50k files a handful of objects stand for 25k results where each
@@ -41,7 +53,7 @@ export class CleanLabels {
     instances: readonly (readonly [number, number])[],
     segments: boolean,
   ): CleanLabel {
-    const key = `${rows} ${segments ? 's' : 'b'} ${instances.join(' ')}`;
+    const key = labelShape(rows, instances, segments);
     let label = this.byShape.get(key);
     if (!label) {
       label = { kind: 'label', rows, instances: instances.map(([id, n]) => [id, n]), segments };
@@ -76,8 +88,8 @@ export function validationCacheKey(
 
 export interface ValidationCache {
   key: string;
-  /** sha256 of the file's content -> its clean result. */
-  results: Map<string, CachedResult>;
+  /** sha256 of the file's content -> its clean result (packed in a cache read back). */
+  results: ReadonlyMap<string, CachedResult>;
 }
 
 /** The previous results that apply under `key`: none when the rules or settings differ. */
@@ -89,36 +101,57 @@ export function usableResults(
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const SHA256_RUN = /^(?:[0-9a-f]{64})*$/;
 
-/** The stored form, for a sidecar beside the snapshot. */
+/**
+ * The stored form, for a sidecar beside the snapshot: each distinct result once, with the sha256s
+ * it holds for as one hex string, so a cache read back is a few strings, not 50k small objects.
+ */
 export function serializeValidationCache(cache: ValidationCache): unknown {
-  return { key: cache.key, results: Object.fromEntries(cache.results) };
+  const groups = new Map<string, { result: CachedResult; shas: string[] }>();
+  for (const [sha, result] of cache.results) {
+    const shape = shapeOf(result);
+    let group = groups.get(shape);
+    if (!group) groups.set(shape, (group = { result, shas: [] }));
+    group.shas.push(sha);
+  }
+  return {
+    key: cache.key,
+    groups: [...groups.values()].map((g) => ({ result: g.result, shas: g.shas.join('') })),
+  };
 }
 
-/** Reads the stored form back; anything malformed is dropped (the file is then re-checked). */
+/** A stored result, checked; undefined when malformed. */
+function parseResult(value: unknown, labels: CleanLabels): CachedResult | undefined {
+  const result = value as (Partial<Omit<CleanLabel, 'kind'>> & { kind?: string }) | null;
+  if (result?.kind === 'image') return CLEAN_IMAGE;
+  if (
+    result?.kind === 'label' &&
+    Number.isSafeInteger(result.rows) &&
+    typeof result.segments === 'boolean' &&
+    Array.isArray(result.instances) &&
+    result.instances.every(
+      (p) => Array.isArray(p) && p.length === 2 && p.every((n) => Number.isSafeInteger(n)),
+    )
+  ) {
+    return labels.of(result.rows!, result.instances, result.segments);
+  }
+  return undefined;
+}
+
+/** Reads the stored form back; a malformed group is dropped (its files are then re-checked). */
 export function parseValidationCache(value: unknown): ValidationCache | undefined {
-  const v = value as { key?: unknown; results?: unknown } | null;
+  const v = value as { key?: unknown; groups?: unknown } | null;
   if (!v || typeof v !== 'object' || typeof v.key !== 'string' || !SHA256.test(v.key)) {
     return undefined;
   }
-  if (!v.results || typeof v.results !== 'object') return undefined;
-  const results = new Map<string, CachedResult>();
+  if (!Array.isArray(v.groups)) return undefined;
   const labels = new CleanLabels();
-  for (const [sha, r] of Object.entries(v.results as Record<string, unknown>)) {
-    if (!SHA256.test(sha)) continue;
-    const result = r as (Partial<Omit<CleanLabel, 'kind'>> & { kind?: string }) | null;
-    if (result?.kind === 'image') results.set(sha, CLEAN_IMAGE);
-    else if (
-      result?.kind === 'label' &&
-      Number.isSafeInteger(result.rows) &&
-      typeof result.segments === 'boolean' &&
-      Array.isArray(result.instances) &&
-      result.instances.every(
-        (p) => Array.isArray(p) && p.length === 2 && p.every((n) => Number.isSafeInteger(n)),
-      )
-    ) {
-      results.set(sha, labels.of(result.rows!, result.instances, result.segments));
-    }
+  const groups: DigestGroup<CachedResult>[] = [];
+  for (const g of v.groups as { result?: unknown; shas?: unknown }[]) {
+    const result = parseResult(g?.result, labels);
+    if (!result || typeof g.shas !== 'string' || !SHA256_RUN.test(g.shas)) continue;
+    groups.push({ value: result, digests: Buffer.from(g.shas, 'hex') });
   }
-  return { key: v.key, results };
+  return { key: v.key, results: new DigestMap(groups) };
 }
