@@ -5656,7 +5656,7 @@ function createStages(config, deps) {
                         bucket: cfg.bucket,
                         prefix: cfg.prefix,
                         fingerprint: result.fingerprint,
-                        cache: prepared.cacheToStore,
+                        encoded: prepared.cacheToStore,
                     });
                 }
                 catch (error) {

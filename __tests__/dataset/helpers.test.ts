@@ -10,8 +10,13 @@ import {
   prefixProblem,
 } from '../../src/dataset/keys.js';
 import { formatProgress, hashProgressLogger, progressLogger } from '../../src/dataset/progress.js';
-import type { SnapshotDocument } from '../../src/dataset/snapshot.js';
-import { ContentChangedError, isRetryableUploadError } from '../../src/dataset/sync.js';
+import { snapshotFromFiles, type SnapshotDocument } from '../../src/dataset/snapshot.js';
+import {
+  ContentChangedError,
+  isRetryableUploadError,
+  manifestJson,
+  splitRows,
+} from '../../src/dataset/sync.js';
 import { withRetry } from '../../src/retry.js';
 import { jpeg, png } from './fixtures.js';
 
@@ -46,6 +51,45 @@ describe('isRetryableUploadError', () => {
       ).rejects.toBe(error);
       expect(calls).toBe(1);
     }
+  });
+});
+
+describe('manifest and split rows', () => {
+  const a = 'a'.repeat(64);
+  const b = 'b'.repeat(64);
+  const snap = snapshotFromFiles(
+    [
+      ['images/train/x.jpg', { sha256: b, size: 10 }],
+      ['images/train/y.jpg', { sha256: a, size: 20 }],
+      ['labels/train/x.txt', { sha256: b, size: 10 }], // the same bytes: one blob
+      ['data.yaml', { sha256: 'c'.repeat(64), size: 5 }],
+    ],
+    'data.yaml',
+    '/x',
+  );
+
+  it('lists each blob once, sorted, after the prefix: the JSON SageMaker reads', () => {
+    const manifest = manifestJson('bkt', 'p/datasets/objects/', snap);
+    expect(manifest).toBe(
+      JSON.stringify([{ prefix: 's3://bkt/p/datasets/objects/' }, a, b, 'c'.repeat(64)]),
+    );
+    const empty = snapshotFromFiles([], 'data.yaml', '/x');
+    expect(manifestJson('bkt', 'o/', empty)).toBe(JSON.stringify([{ prefix: 's3://bkt/o/' }]));
+  });
+
+  it('counts files and bytes per split, uploaded or skipped', () => {
+    const splitOf = new Map([
+      ['images/train/x.jpg', 'train'],
+      ['images/train/y.jpg', 'train'],
+      ['labels/train/x.txt', 'train'],
+    ]);
+    const rows = splitRows(snap, new Set(['images/train/y.jpg']), splitOf);
+    expect(
+      rows.map((r) => [r.split, r.images, r.labels, r.files, r.uploadedBytes, r.skippedBytes]),
+    ).toEqual([
+      ['train', 2, 1, 3, 20, 20],
+      ['other', 0, 0, 1, 0, 5],
+    ]);
   });
 });
 

@@ -266,7 +266,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
               bucket,
               prefix,
               fingerprint: result.fingerprint,
-              cache: prepared.cacheToStore,
+              encoded: prepared.cacheToStore,
             });
           } catch (error) {
             stderr(`warning: could not store the sync cache: ${(error as Error).message}`);

@@ -62,15 +62,16 @@ export function decodeSyncCache(bytes: Uint8Array): SyncCache | undefined {
   return { ...(validation ? { validation } : {}), gitBlobs };
 }
 
+/** Stores an encoded cache (encodeSyncCache) beside the snapshot `fingerprint`. */
 export async function storeSyncCache(
   s3: S3Client,
-  target: { bucket: string; prefix: string; fingerprint: string; cache: SyncCache },
+  target: { bucket: string; prefix: string; fingerprint: string; encoded: Uint8Array },
 ): Promise<void> {
   await s3.send(
     new PutObjectCommand({
       Bucket: target.bucket,
       Key: datasetKeys(target.prefix).syncCache(target.fingerprint),
-      Body: encodeSyncCache(target.cache),
+      Body: target.encoded,
       ContentType: 'application/gzip',
     }),
   );

@@ -18,7 +18,7 @@ import {
   type GitRunner,
 } from './git-files.js';
 import { buildSnapshot, type Snapshot } from './snapshot.js';
-import { loadBranchSyncCache, type SyncCache } from './sync-cache.js';
+import { encodeSyncCache, loadBranchSyncCache, type SyncCache } from './sync-cache.js';
 import type { DatasetInspection } from './validate.js';
 import type { ValidationCache } from './validation-cache.js';
 
@@ -127,8 +127,12 @@ export function cacheNeedsStoring(
 /** What an upload needs of a validated dataset, its shortcuts and the sync cache. */
 export interface PreparedSync {
   snapshot: Snapshot;
-  /** The cache to store beside the snapshot once it is synced; absent when the stored one is current. */
-  cacheToStore?: SyncCache;
+  /**
+   * The cache to store beside the snapshot once it is synced, already encoded (encodeSyncCache):
+   * the validation results are let go before the upload, and a 50k-file cache's text is not made
+   * at its end, beside the manifest. Absent when the stored one is current.
+   */
+  cacheToStore?: Buffer;
   /** describeShortcuts' line for the log. */
   shortcutsLine: string;
 }
@@ -152,7 +156,9 @@ export async function prepareSync(
   const next = cacheToStore(shortcuts, inspection);
   return {
     snapshot,
-    ...(cacheNeedsStoring(shortcuts, snapshot.fingerprint, next) ? { cacheToStore: next } : {}),
+    ...(cacheNeedsStoring(shortcuts, snapshot.fingerprint, next)
+      ? { cacheToStore: encodeSyncCache(next) }
+      : {}),
     shortcutsLine: describeShortcuts(shortcuts, Object.keys(snapshot.document.files).length),
   };
 }
