@@ -3122,6 +3122,8 @@ function renderTerminalReport(input) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./src/heap.ts + 2 modules
+var heap = __webpack_require__(4349);
 // EXTERNAL MODULE: ./src/dataset/branches.ts
 var branches = __webpack_require__(3494);
 // EXTERNAL MODULE: ./src/dataset/report.ts
@@ -3133,16 +3135,17 @@ function diffSnapshots(base, head) {
     let removed = 0;
     let changed = 0;
     const before = base.document.files;
-    const after = head.document.files;
-    for (const [rel, file] of Object.entries(after)) {
+    const after = head.files;
+    for (let i = 0; i < after.length; i++) {
+        const rel = after.rel(i);
         const old = Object.hasOwn(before, rel) ? before[rel] : undefined;
         if (!old)
             added++;
-        else if (old.sha256 !== file.sha256 || old.size !== file.size)
+        else if (old.sha256 !== after.sha256(i) || old.size !== after.size(i))
             changed++;
     }
     for (const rel of Object.keys(before))
-        if (!Object.hasOwn(after, rel))
+        if (after.indexOf(rel) < 0)
             removed++;
     // Per-class counts need both sides' stats; without them the comparison would be made up.
     const instances = [];
@@ -3167,8 +3170,8 @@ function describeDiff(diff) {
 var progress = __webpack_require__(2905);
 // EXTERNAL MODULE: ./src/dataset/sync-cache.ts
 var sync_cache = __webpack_require__(8882);
-// EXTERNAL MODULE: ./src/dataset/sync-shortcuts.ts + 1 modules
-var sync_shortcuts = __webpack_require__(3656);
+// EXTERNAL MODULE: ./src/dataset/sync-shortcuts.ts + 2 modules
+var sync_shortcuts = __webpack_require__(3892);
 // EXTERNAL MODULE: ./src/dataset/sync.ts
 var sync = __webpack_require__(8017);
 // EXTERNAL MODULE: ./src/dataset/validate.ts + 2 modules
@@ -5520,6 +5523,7 @@ function createSageMakerBackend(deps) {
 
 
 
+
 /** `docker info` exits 0 only when a daemon answers (the client alone is not enough). */
 function dockerDaemonAnswers() {
     return new Promise((resolve) => {
@@ -5615,7 +5619,6 @@ function createStages(config, deps) {
             // What the upload needs of the inspection and the shortcuts, taken now; both are let go
             // before it starts (see prepareSync).
             const report = inspection?.report;
-            const splitOf = inspection?.membership;
             const prepared = inspection && shortcuts
                 ? await (0,sync_shortcuts/* prepareSync */.Z$)(cfg.dataset, inspection, shortcuts, {
                     task: cfg.task,
@@ -5624,6 +5627,8 @@ function createStages(config, deps) {
                 : undefined;
             inspection = undefined;
             shortcuts = undefined;
+            // Validation's maps are garbage now: their pages go back before thousands of requests.
+            (0,heap/* returnFreedHeap */.FK)();
             const snapshot = prepared?.snapshot ??
                 (await (0,dataset_snapshot/* buildSnapshot */.tX)(cfg.dataset, {
                     task: cfg.task,
@@ -5644,7 +5649,7 @@ function createStages(config, deps) {
                     }
                     : {}),
                 onProgress: (0,progress/* progressLogger */.St)((line) => log.info(line)),
-                ...(splitOf ? { splitOf } : {}),
+                ...(prepared ? { splits: prepared.splits } : {}),
                 ...(stats ? { stats } : {}),
             });
             log.info((0,sync/* formatSyncTable */.re)(result));
@@ -5664,7 +5669,7 @@ function createStages(config, deps) {
                 }
             }
             const diff = await baseBranchDiff(deps, cfg, {
-                document: snapshot.document,
+                files: snapshot.files,
                 ...(stats ? { stats } : {}),
             });
             if (diff)

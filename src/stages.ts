@@ -2,6 +2,7 @@
 // CLI (cli.ts); only the logger and the report sink differ between them.
 import { execFile } from 'node:child_process';
 import type { AwsClients } from './aws.js';
+import { returnFreedHeap } from './heap.js';
 import type { ReportInput, Stages, TrainingBackend } from './pipeline.js';
 import { branchBlobsLoader, loadBranchSnapshot, recordBranchSnapshot } from './dataset/branches.js';
 import { describeDiff, diffSnapshots } from './dataset/diff.js';
@@ -160,7 +161,6 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       // What the upload needs of the inspection and the shortcuts, taken now; both are let go
       // before it starts (see prepareSync).
       const report = inspection?.report;
-      const splitOf = inspection?.membership;
       const prepared =
         inspection && shortcuts
           ? await prepareSync(cfg.dataset, inspection, shortcuts, {
@@ -170,6 +170,8 @@ export function createStages(config: Config, deps: StageDeps): Stages {
           : undefined;
       inspection = undefined;
       shortcuts = undefined;
+      // Validation's maps are garbage now: their pages go back before thousands of requests.
+      returnFreedHeap();
       const snapshot =
         prepared?.snapshot ??
         (await buildSnapshot(cfg.dataset, {
@@ -195,7 +197,7 @@ export function createStages(config: Config, deps: StageDeps): Stages {
             }
           : {}),
         onProgress: progressLogger((line) => log.info(line)),
-        ...(splitOf ? { splitOf } : {}),
+        ...(prepared ? { splits: prepared.splits } : {}),
         ...(stats ? { stats } : {}),
       });
       log.info(formatSyncTable(result));
@@ -214,7 +216,7 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       }
 
       const diff = await baseBranchDiff(deps, cfg, {
-        document: snapshot.document,
+        files: snapshot.files,
         ...(stats ? { stats } : {}),
       });
       if (diff) log.info(describeDiff(diff));

@@ -10,6 +10,8 @@ import {
   prefixProblem,
 } from '../../src/dataset/keys.js';
 import { formatProgress, hashProgressLogger, progressLogger } from '../../src/dataset/progress.js';
+import { FileSplits } from '../../src/dataset/file-splits.js';
+import { FileTable } from '../../src/dataset/file-table.js';
 import { snapshotFromFiles, type SnapshotDocument } from '../../src/dataset/snapshot.js';
 import {
   ContentChangedError,
@@ -69,12 +71,14 @@ describe('manifest and split rows', () => {
   );
 
   it('lists each blob once, sorted, after the prefix: the JSON SageMaker reads', () => {
-    const manifest = manifestJson('bkt', 'p/datasets/objects/', snap);
+    const manifest = manifestJson('bkt', 'p/datasets/objects/', snap.files);
     expect(manifest).toBe(
       JSON.stringify([{ prefix: 's3://bkt/p/datasets/objects/' }, a, b, 'c'.repeat(64)]),
     );
     const empty = snapshotFromFiles([], 'data.yaml', '/x');
-    expect(manifestJson('bkt', 'o/', empty)).toBe(JSON.stringify([{ prefix: 's3://bkt/o/' }]));
+    expect(manifestJson('bkt', 'o/', empty.files)).toBe(
+      JSON.stringify([{ prefix: 's3://bkt/o/' }]),
+    );
   });
 
   it('counts files and bytes per split, uploaded or skipped', () => {
@@ -83,7 +87,9 @@ describe('manifest and split rows', () => {
       ['images/train/y.jpg', 'train'],
       ['labels/train/x.txt', 'train'],
     ]);
-    const rows = splitRows(snap, new Set(['images/train/y.jpg']), splitOf);
+    // In path order: data.yaml, images/train/x.jpg, images/train/y.jpg, labels/train/x.txt.
+    const uploaded = Uint8Array.from([0, 0, 1, 0]);
+    const rows = splitRows(snap.files, uploaded, FileSplits.from(snap.files, splitOf));
     expect(
       rows.map((r) => [r.split, r.images, r.labels, r.files, r.uploadedBytes, r.skippedBytes]),
     ).toEqual([
@@ -230,13 +236,15 @@ describe('diffSnapshots', () => {
     version: 1,
     config: 'data.yaml',
     files: Object.fromEntries(
-      Object.entries(files).map(([k, [sha256, size]]) => [k, { sha256, size }]),
+      Object.entries(files).map(([k, [digit, size]]) => [k, { sha256: digit.repeat(64), size }]),
     ),
   });
+  const table = (files: Record<string, [string, number]>) =>
+    FileTable.fromEntries(Object.entries(doc(files).files));
   it('counts added, removed and changed files; per-class counts only with both stats', () => {
     const base = doc({ a: ['1', 1], b: ['2', 2], c: ['3', 3] });
-    const head = doc({ a: ['1', 1], b: ['9', 2], d: ['4', 4], e: ['5', 5] });
-    const diff = diffSnapshots({ fingerprint: 'f'.repeat(64), document: base }, { document: head });
+    const head = table({ a: ['1', 1], b: ['9', 2], d: ['4', 4], e: ['5', 5] });
+    const diff = diffSnapshots({ fingerprint: 'f'.repeat(64), document: base }, { files: head });
     expect(diff).toEqual({
       baseSnapshot: 'f'.repeat(64),
       added: 2,
@@ -251,7 +259,7 @@ describe('diffSnapshots', () => {
     });
     const withStats = diffSnapshots(
       { fingerprint: 'f'.repeat(64), document: base, stats: stats(['room', 'old'], [3, 1]) },
-      { document: head, stats: stats(['room', 'door'], [5, 2]) },
+      { files: head, stats: stats(['room', 'door'], [5, 2]) },
     );
     expect(withStats.instancesPerClass).toEqual([
       { name: 'room', before: 3, after: 5 },

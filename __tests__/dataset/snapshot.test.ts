@@ -1,4 +1,5 @@
 import { describe, it, expect, afterAll } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, symlink, utimes, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import {
   parseSnapshotDocument,
   snapshotFromFiles,
   snapshotJson,
+  type SnapshotFile,
 } from '../../src/dataset/snapshot.js';
 import { ContentHashes, hashFile } from '../../src/hash.js';
 import { inspectDataset } from '../../src/dataset/validate.js';
@@ -78,11 +80,36 @@ describe('canonical JSON and fingerprint', () => {
       for (const config of ['data.yaml', 'odd "name".yaml', '']) {
         const snap = snapshotFromFiles(files, config, '/x');
         expect(snap.json).toBe(canonicalJson(snap.document));
-        expect(snapshotJson(Object.entries(snap.document.files), config)).toBe(snap.json);
+        expect(snapshotJson(snap.files, config)).toBe(snap.json);
         expect(gunzipSync(snap.stored).toString('utf8')).toBe(snap.json);
         expect(snap.fingerprint).toBe(sha(snap.json));
       }
     }
+  });
+
+  it("stores a large JSON as gzip members that the container's reader inflates as one", async () => {
+    const files = Array.from({ length: 3000 }, (_, i): [string, SnapshotFile] => [
+      `images/train/plan_${String(i).padStart(5, '0')}.jpg`,
+      { sha256: sha(String(i)), size: i },
+    ]);
+    const snap = snapshotFromFiles(files, 'data.yaml', '/x');
+    // More than one member: each starts with gzip's magic bytes and deflate's method.
+    expect(snap.stored.toString('hex').split('1f8b08').length - 1).toBeGreaterThan(3);
+    const dir = await tempDir('snapshot-members-');
+    dirs.push(dir);
+    const file = path.join(dir, `${snap.fingerprint}.json.gz`);
+    await writeFile(file, snap.stored);
+    const read = execFileSync(
+      '.venv/bin/python',
+      [
+        '-c',
+        'import sys; from pathlib import Path; from yolojob.dataset import read_snapshot_text; sys.stdout.write(read_snapshot_text(Path(sys.argv[1])))',
+        file,
+      ],
+      { encoding: 'utf8', env: { ...process.env, PYTHONPATH: 'training-container' } },
+    );
+    expect(read).toBe(snap.json);
+    expect(sha(read)).toBe(snap.fingerprint);
   });
 
   it('refuses values JSON cannot hold', () => {
@@ -250,6 +277,24 @@ describe('one read per file: validation hashes what it reads', () => {
     const fromDisk = await buildSnapshot(dir);
     expect(reused.json).toBe(fromDisk.json);
     expect(reused.document.files['images/train/big.jpg']?.sha256).toBe(sha(big));
+  });
+
+  it("takes validation's walk of the same root instead of walking again", async () => {
+    const dir = await dataset();
+    const inspection = await inspectDataset(dir);
+    expect(inspection.root).toBe(dir);
+    expect(inspection.walk?.files.map((f) => f.rel)).toContain('data.yaml');
+    // A file made after the walk: only a new walk finds it.
+    await writeFile(path.join(dir, 'notes.md'), 'later\n');
+    const walk = { root: inspection.root!, result: inspection.walk! };
+    const reused = await buildSnapshot(dir, { walk });
+    expect(reused.files.get('notes.md')).toBeUndefined();
+    expect(reused.files.length).toBe(inspection.walk!.files.length);
+    const fresh = await buildSnapshot(dir);
+    expect(fresh.files.get('notes.md')?.size).toBe(6);
+    // A walk of another root is not taken.
+    const other = await buildSnapshot(dir, { walk: { root: '/elsewhere', result: walk.result } });
+    expect(other.json).toBe(fresh.json);
   });
 
   it('a classify dataset: its images are hashed by validation too', async () => {

@@ -1,8 +1,15 @@
 // The sync cache's stored form and when a run writes it: what a sync leaves for the next.
 import { describe, it, expect } from '@jest/globals';
-import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeSyncCache, encodeSyncCache, type SyncCache } from '../../src/dataset/sync-cache.js';
 import { cacheNeedsStoring, type SyncShortcuts } from '../../src/dataset/sync-shortcuts.js';
+import {
+  CLEAN_IMAGE,
+  CleanLabels,
+  serializeValidationCache,
+  type CachedResult,
+} from '../../src/dataset/validation-cache.js';
 
 const sha = (c: string) => c.repeat(64);
 const blob = (c: string) => c.repeat(40);
@@ -22,6 +29,30 @@ describe('sync cache form', () => {
     expect(back.gitBlobs).toEqual(c.gitBlobs);
     expect(back.validation!.key).toBe(c.validation!.key);
     expect(new Map(back.validation!.results)).toEqual(c.validation!.results);
+  });
+
+  it('writes, at 50k-file sizes too, exactly the JSON of the whole form (in gzip members)', () => {
+    const hex = (i: number) => createHash('sha256').update(String(i)).digest('hex');
+    const labels = new CleanLabels();
+    const results = new Map<string, CachedResult>();
+    for (let i = 0; i < 6000; i++) {
+      results.set(hex(i), i % 2 ? CLEAN_IMAGE : labels.of(1 + (i % 3), [[0, 1 + (i % 3)]], false));
+    }
+    const gitBlobs = new Map(
+      Array.from({ length: 3000 }, (_, i) => [hex(-i).slice(0, 40), { sha256: hex(i), size: i }]),
+    );
+    const c: SyncCache = { validation: { key: sha('c'), results }, gitBlobs };
+    const encoded = encodeSyncCache(c);
+    const whole = JSON.stringify({
+      version: 3,
+      validation: serializeValidationCache(c.validation!),
+      gitBlobs: Object.fromEntries([...gitBlobs].map(([b, f]) => [b, [f.sha256, f.size]])),
+    });
+    expect(gunzipSync(encoded).toString('utf8')).toBe(whole);
+    expect(encoded.toString('hex').split('1f8b08').length - 1).toBeGreaterThan(3);
+    const back = decodeSyncCache(encoded)!;
+    expect(back.gitBlobs).toEqual(gitBlobs);
+    expect(new Map(back.validation!.results)).toEqual(results);
   });
 
   it('drops malformed records and refuses other versions or bytes', () => {

@@ -20,6 +20,7 @@ import {
   recordBranchSnapshot,
 } from '../../src/dataset/branches.js';
 import { diffSnapshots } from '../../src/dataset/diff.js';
+import { FileSplits } from '../../src/dataset/file-splits.js';
 import { walkFiles } from '../../src/dataset/files.js';
 import { datasetStats } from '../../src/dataset/report.js';
 import { buildSnapshot, type Snapshot } from '../../src/dataset/snapshot.js';
@@ -123,7 +124,10 @@ describe('syncSnapshot on moto', () => {
     const blobs = uniqueBlobs(snap);
     const fileCount = Object.keys(snap.document.files).length;
 
-    const first = await sync(bucket, snap, { splitOf: membership, stats: datasetStats(report) });
+    const first = await sync(bucket, snap, {
+      splits: FileSplits.from(snap.files, membership),
+      stats: datasetStats(report),
+    });
     expect(first).toMatchObject({
       fingerprint: snap.fingerprint,
       alreadyComplete: false,
@@ -176,7 +180,9 @@ describe('syncSnapshot on moto', () => {
     expect(after.length).toBe(before.length);
     await writeFile(label, after);
     const edited = await buildSnapshot(copy);
-    const third = await sync(bucket, edited, { splitOf: (await inspectDataset(copy)).membership });
+    const third = await sync(bucket, edited, {
+      splits: FileSplits.from(edited.files, (await inspectDataset(copy)).membership),
+    });
     expect(third).toMatchObject({
       uploadedFiles: 1,
       uploadedBytes: Buffer.byteLength(after),
@@ -639,7 +645,7 @@ describe('base-branch snapshots and diffs on moto', () => {
     expect(loaded?.fingerprint).toBe(baseSnap.fingerprint);
     expect(loaded?.document).toEqual(baseSnap.document);
     const diff = diffSnapshots(loaded!, {
-      document: headSnap.document,
+      files: headSnap.files,
       stats: datasetStats(head.report),
     });
     expect(diff).toEqual({

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CommanderError, type Command } from 'commander';
+import { returnFreedHeap } from '../heap.js';
 import { createS3Client } from '../s3-client.js';
 import { branchBlobsLoader, recordBranchSnapshot } from '../dataset/branches.js';
 import { checkBucketName, checkPrefix } from '../dataset/keys.js';
@@ -225,16 +226,18 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
             knownHashes: shortcuts.knownHashes,
             ...(shortcuts.gitFormat ? { gitFormat: shortcuts.gitFormat } : {}),
           });
-          const { report, membership } = inspection;
+          const { report } = inspection;
           if (report.errors > 0) return { report };
           if (!opts.json) stdout(formatValidationSummary(report));
           const prepared = await prepareSync(datasetPath, inspection, shortcuts, {
             task,
             onProgress: hashProgressLogger(stderr),
           });
-          return { report, membership, prepared };
+          return { report, prepared };
         };
-        const { report, membership, prepared } = await validateAndSnapshot();
+        const { report, prepared } = await validateAndSnapshot();
+        // Validation's maps are garbage now: their pages go back before thousands of requests.
+        returnFreedHeap();
         if (!prepared) {
           if (opts.json) stdout(runnerSafeJson({ validation: report, sync: null }));
           else
@@ -255,7 +258,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
                 ),
               }
             : {}),
-          splitOf: membership,
+          splits: prepared.splits,
           stats: datasetStats(report),
           onProgress: progressLogger(stderr),
         });

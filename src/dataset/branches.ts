@@ -2,6 +2,7 @@
 // on non-PR runs, read on PRs to diff against the base branch.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isS3NotFound } from '../s3.js';
+import { FileTable, type BlobSizes } from './file-table.js';
 import { datasetKeys, normalizeBranch, s3Uri } from './keys.js';
 import type { DatasetStats } from './report.js';
 import type { SnapshotDocument } from './snapshot.js';
@@ -138,10 +139,11 @@ export async function loadBranchSnapshot(
 export async function loadBranchBlobs(
   s3: S3Client,
   target: BranchTarget,
-): Promise<Map<string, number> | undefined> {
+): Promise<BlobSizes | undefined> {
   const base = await loadBranchDocument(s3, target);
   if (!base) return undefined;
-  return new Map(Object.values(base.document.files).map((f) => [f.sha256, f.size]));
+  // Packed: kept through the whole upload.
+  return FileTable.fromEntries(Object.entries(base.document.files)).blobSizes();
 }
 
 /**
@@ -152,7 +154,7 @@ export function branchBlobsLoader(
   s3: S3Client,
   target: BranchTarget,
   warn: (message: string) => void,
-): () => Promise<Map<string, number> | undefined> {
+): () => Promise<BlobSizes | undefined> {
   return async () => {
     try {
       return await loadBranchBlobs(s3, target);

@@ -1,23 +1,25 @@
 // What changed between the base branch's snapshot and this one (pure).
 import type { SnapshotDiff } from '../types.js';
 import { instancesPerClass, type DatasetStats } from './report.js';
+import type { FileTable } from './file-table.js';
 import type { SnapshotDocument } from './snapshot.js';
 
 export function diffSnapshots(
   base: { fingerprint: string; document: SnapshotDocument; stats?: DatasetStats },
-  head: { document: SnapshotDocument; stats?: DatasetStats },
+  head: { files: FileTable; stats?: DatasetStats },
 ): SnapshotDiff {
   let added = 0;
   let removed = 0;
   let changed = 0;
   const before = base.document.files;
-  const after = head.document.files;
-  for (const [rel, file] of Object.entries(after)) {
+  const after = head.files;
+  for (let i = 0; i < after.length; i++) {
+    const rel = after.rel(i);
     const old = Object.hasOwn(before, rel) ? before[rel] : undefined;
     if (!old) added++;
-    else if (old.sha256 !== file.sha256 || old.size !== file.size) changed++;
+    else if (old.sha256 !== after.sha256(i) || old.size !== after.size(i)) changed++;
   }
-  for (const rel of Object.keys(before)) if (!Object.hasOwn(after, rel)) removed++;
+  for (const rel of Object.keys(before)) if (after.indexOf(rel) < 0) removed++;
 
   // Per-class counts need both sides' stats; without them the comparison would be made up.
   const instances: SnapshotDiff['instancesPerClass'] = [];

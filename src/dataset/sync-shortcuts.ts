@@ -17,6 +17,7 @@ import {
   type GitFile,
   type GitRunner,
 } from './git-files.js';
+import { FileSplits } from './file-splits.js';
 import { buildSnapshot, type Snapshot } from './snapshot.js';
 import { encodeSyncCache, loadBranchSyncCache, type SyncCache } from './sync-cache.js';
 import type { DatasetInspection } from './validate.js';
@@ -133,6 +134,8 @@ export interface PreparedSync {
    * at its end, beside the manifest. Absent when the stored one is current.
    */
   cacheToStore?: Buffer;
+  /** The split of each file of the snapshot (from the validation's membership). */
+  splits: FileSplits;
   /** describeShortcuts' line for the log. */
   shortcutsLine: string;
 }
@@ -144,13 +147,16 @@ export interface PreparedSync {
  */
 export async function prepareSync(
   datasetPath: string,
-  inspection: Pick<DatasetInspection, 'cache' | 'hashes'>,
+  inspection: Pick<DatasetInspection, 'cache' | 'hashes' | 'membership' | 'root' | 'walk'>,
   shortcuts: SyncShortcuts,
   options: { task?: YoloTask; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<PreparedSync> {
   const snapshot = await buildSnapshot(datasetPath, {
     ...(options.task ? { task: options.task } : {}),
     hashes: inspection.hashes,
+    ...(inspection.root && inspection.walk
+      ? { walk: { root: inspection.root, result: inspection.walk } }
+      : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const next = cacheToStore(shortcuts, inspection);
@@ -159,6 +165,7 @@ export async function prepareSync(
     ...(cacheNeedsStoring(shortcuts, snapshot.fingerprint, next)
       ? { cacheToStore: encodeSyncCache(next) }
       : {}),
-    shortcutsLine: describeShortcuts(shortcuts, Object.keys(snapshot.document.files).length),
+    splits: FileSplits.from(snapshot.files, inspection.membership),
+    shortcutsLine: describeShortcuts(shortcuts, snapshot.files.length),
   };
 }

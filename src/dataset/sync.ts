@@ -25,6 +25,8 @@ import { BufferPool, readInto } from '../read-buffers.js';
 import { withRetry, type RetryOptions } from '../retry.js';
 import { isS3NotFound } from '../s3.js';
 import { mapLimit } from './concurrency.js';
+import type { BlobSizes, FileTable } from './file-table.js';
+import type { FileSplits } from './file-splits.js';
 import { isImagePath } from './images.js';
 import { checkBucketName, datasetKeys, s3Uri } from './keys.js';
 import type { SyncProgress } from './progress.js';
@@ -57,8 +59,8 @@ export interface SyncOptions extends Pick<RetryOptions, 'sleep' | 'random' | 'on
    * UploadPartCopy parts of this size above it (default 5 GiB, CopyObject's limit).
    */
   copyPartSize?: number;
-  /** Split of each file (path relative to the snapshot root), for the per-split table. */
-  splitOf?: ReadonlyMap<string, string>;
+  /** Split of each file of the snapshot, for the per-split table. */
+  splits?: FileSplits;
   /** Per-class counts written beside the snapshot for later diffs. */
   stats?: DatasetStats;
   /**
@@ -74,7 +76,7 @@ export interface SyncOptions extends Pick<RetryOptions, 'sleep' | 'random' | 'on
    * outside it are sent (large ones after a HEAD), so the requests follow the change, not the
    * bucket's history. Undefined (no known snapshot) falls back to listing datasets/objects/.
    */
-  knownBlobs?: () => Promise<ReadonlyMap<string, number> | undefined>;
+  knownBlobs?: () => Promise<BlobSizes | undefined>;
 }
 
 export interface SplitSyncRow {
@@ -464,18 +466,18 @@ async function putLarge(
   }
 }
 
-/** Per-split counts and upload attribution (pure). `uploaded` = relative paths whose blob was sent. */
+/**
+ * Per-split counts and upload attribution (pure). `uploaded[i]` is 1 when the blob of file i was
+ * sent by this sync.
+ */
 export function splitRows(
-  snapshot: Snapshot,
-  uploaded: ReadonlySet<string>,
-  splitOf?: ReadonlyMap<string, string>,
+  files: FileTable,
+  uploaded: Uint8Array,
+  splits?: FileSplits,
 ): SplitSyncRow[] {
   const rows = new Map<string, SplitSyncRow>();
-  const files = snapshot.document.files;
-  // By key, not Object.entries: 50k [path, file] pairs at once at the end of a 50k-file upload.
-  for (const rel of Object.keys(files)) {
-    const file = files[rel]!;
-    const split = splitOf?.get(rel) ?? 'other';
+  for (let i = 0; i < files.length; i++) {
+    const split = splits?.of(i) ?? 'other';
     let row = rows.get(split);
     if (!row) {
       row = {
@@ -492,15 +494,15 @@ export function splitRows(
     }
     row.files++;
     if (split !== 'other') {
-      if (isImagePath(rel)) row.images++;
+      if (isImagePath(files.rel(i))) row.images++;
       else row.labels++;
     }
-    if (uploaded.has(rel)) {
+    if (uploaded[i]) {
       row.uploadedFiles++;
-      row.uploadedBytes += file.size;
+      row.uploadedBytes += files.size(i);
     } else {
       row.skippedFiles++;
-      row.skippedBytes += file.size;
+      row.skippedBytes += files.size(i);
     }
   }
   const order = ['train', 'val', 'test'];
@@ -511,13 +513,12 @@ export function splitRows(
 }
 
 /** The SageMaker ManifestFile: the objects prefix, then each blob once (sorted). */
-export function manifestJson(bucket: string, objectsPrefix: string, snapshot: Snapshot): string {
-  const unique = new Set<string>();
-  for (const file of Object.values(snapshot.document.files)) unique.add(file.sha256);
-  const blobs = [...unique].sort();
-  // JSON.stringify([{ prefix }, ...blobs]) without a second 50k-entry array: a sha256 is plain hex.
+export function manifestJson(bucket: string, objectsPrefix: string, files: FileTable): string {
   const head = JSON.stringify({ prefix: s3Uri(bucket, objectsPrefix) });
-  return blobs.length ? `[${head},"${blobs.join('","')}"]` : `[${head}]`;
+  // JSON.stringify([{ prefix }, ...blobs]) without a 50k-entry array of strings: a sha256 is hex.
+  const parts = [`[${head}`];
+  for (const i of files.distinctByDigest()) parts.push(`"${files.sha256(i)}"`);
+  return `${parts.join(',')}]`;
 }
 
 export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<SyncResult> {
@@ -533,8 +534,8 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
   const headBeforePut = options.headBeforePutBytes ?? 256 * 1024;
   const counter = countRequests(s3);
   let storedBlobsFrom: SyncResult['storedBlobsFrom'] = 'complete';
-  const finish = (alreadyComplete: boolean, uploaded: Set<string>): SyncResult => {
-    const perSplit = splitRows(snapshot, uploaded, options.splitOf);
+  const finish = (alreadyComplete: boolean, uploaded: Uint8Array): SyncResult => {
+    const perSplit = splitRows(snapshot.files, uploaded, options.splits);
     const total = (k: keyof SplitSyncRow) => perSplit.reduce((a, r) => a + (r[k] as number), 0);
     return {
       fingerprint: fp,
@@ -554,32 +555,35 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
   try {
     // Only the gzip'd key: a snapshot stored plain by a sync before issue 16 is completed again
     // below, finding all its blobs stored and re-writing only the metadata (once).
-    if (await objectExists(s3, bucket, keys.snapshot(fp), signal)) return finish(true, new Set());
+    const { files } = snapshot;
+    if (await objectExists(s3, bucket, keys.snapshot(fp), signal)) {
+      return finish(true, new Uint8Array(files.length));
+    }
 
     const known = await options.knownBlobs?.();
     storedBlobsFrom = known ? 'known snapshot' : 'listing';
     const stored = known ?? (await listBlobs(s3, bucket, keys.objectsPrefix, signal));
-    // Each missing blob once, sent from the first file (in path order) that holds it.
-    const missing = new Map<string, { rel: string; file: SnapshotFile }>();
-    for (const [rel, file] of Object.entries(snapshot.document.files)) {
-      if (stored.get(file.sha256) === file.size || missing.has(file.sha256)) continue;
-      missing.set(file.sha256, { rel, file });
-    }
-    const work = [...missing.values()];
-    const storedMeanwhile = new Set<string>();
+    // Each missing blob once, sent from the first file (in path order) that holds it: file
+    // indexes, in path order.
+    const work = Array.from(files.distinctByDigest())
+      .filter((i) => stored.get(files.sha256(i)) !== files.size(i))
+      .sort((a, b) => a - b);
+    const uploaded = new Uint8Array(files.length);
     const bodies = new BufferPool(); // one body buffer per request in flight
     const progress: SyncProgress = {
       files: 0,
       totalFiles: work.length,
       bytes: 0,
-      totalBytes: work.reduce((a, w) => a + w.file.size, 0),
+      totalBytes: work.reduce((a, i) => a + files.size(i), 0),
       seconds: 0,
     };
     options.onProgress?.({ ...progress });
     await mapLimit(
       work,
       concurrency,
-      async ({ rel, file }) => {
+      async (i) => {
+        const rel = files.rel(i);
+        const file = files.file(i);
         const blob: BlobPut = {
           s3,
           bucket,
@@ -591,9 +595,9 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
         };
         // Stored since our LIST (a concurrent sync) or outside the known snapshot (another branch):
         // its content key holds exactly these bytes.
-        if (file.size >= headBeforePut && (await objectExists(s3, bucket, blob.key, signal))) {
-          storedMeanwhile.add(rel);
-        } else {
+        const storedSince =
+          file.size >= headBeforePut && (await objectExists(s3, bucket, blob.key, signal));
+        if (!storedSince) {
           await withRetry(
             () =>
               file.size >= threshold
@@ -610,6 +614,7 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
               onRetry: options.onRetry,
             },
           );
+          uploaded[i] = 1;
         }
         progress.files++;
         progress.bytes += file.size;
@@ -628,15 +633,13 @@ export async function syncSnapshot(s3: S3Client, options: SyncOptions): Promise<
       );
     await put(
       keys.manifest(fp),
-      manifestJson(bucket, keys.objectsPrefix, snapshot),
+      manifestJson(bucket, keys.objectsPrefix, files),
       'application/json',
     );
     if (options.stats) await put(keys.stats(fp), canonicalJson(options.stats), 'application/json');
     signal?.throwIfAborted();
     // Gzip'd: 1.49 MB -> 0.58 MB on a 9k-file dataset; the fingerprint is that of snapshot.json.
     await put(keys.snapshot(fp), snapshot.stored, 'application/gzip');
-    const uploaded = new Set<string>();
-    for (const { rel } of work) if (!storedMeanwhile.has(rel)) uploaded.add(rel);
     return finish(false, uploaded);
   } finally {
     counter.remove();

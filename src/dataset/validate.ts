@@ -9,7 +9,7 @@ import type { YoloTask } from '../task.js';
 import { validateClassifyDataset } from './classify.js';
 import { mapLimit } from './concurrency.js';
 import { checkDropLimit, DEFAULT_DROP_LIMIT, type DropLimit } from './dropped.js';
-import { isWithin, toPosix, walkDataset } from './files.js';
+import { isWithin, toPosix, walkDataset, type WalkResult } from './files.js';
 import {
   extensionOf,
   inspectImageFile,
@@ -140,6 +140,8 @@ export interface DatasetInspection {
   hashes: ContentHashes;
   /** Clean results of this run's files under this run's key, to store for the next run. */
   cache?: ValidationCache;
+  /** The walk of `root` (detect, segment, pose, obb), for the snapshot: one walk, not two. */
+  walk?: WalkResult;
 }
 
 export function emptyCounts(): SplitCounts {
@@ -715,7 +717,8 @@ export async function inspectDataset(
   const cached = usableResults(options.cache, cacheKey);
   const results = new Map<string, CachedResult>();
   const cleanLabels = new CleanLabels();
-  const { files: walked, outside } = await walkDataset(root);
+  const walkResult = await walkDataset(root);
+  const { files: walked, outside } = walkResult;
   for (const link of outside) out.error(link.abs, outsideMessage(out.display(root)));
   const outsideRels = outside.map((f) => f.rel);
   const walk: WalkIndex = {
@@ -887,6 +890,7 @@ export async function inspectDataset(
     config,
     hashes,
     cache: { key: cacheKey, results },
+    walk: walkResult,
   };
 }
 
