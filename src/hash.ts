@@ -71,30 +71,3 @@ export function hashFileSync(abs: string, gitFormat?: GitObjectFormat): ContentI
 export async function hashFile(abs: string): Promise<ContentId> {
   return hashFileSync(abs);
 }
-
-/**
- * Content ids of files read during validation and snapshotting, by absolute path, so that no file
- * is read twice; `gitFormat` (set in a git work tree) adds each file's git blob id.
- */
-export class ContentHashes extends Map<string, ContentId> {
-  constructor(readonly gitFormat?: GitObjectFormat) {
-    super();
-  }
-
-  /** Hashes bytes just read from `abs` and keeps the result. */
-  record(abs: string, data: Uint8Array): ContentId {
-    const id = contentIdOf(data, this.gitFormat);
-    this.set(abs, id);
-    return id;
-  }
-
-  /** The id of `abs`, read now if it was not read before. */
-  ofFile(abs: string): ContentId {
-    let id = this.get(abs);
-    if (!id) {
-      id = hashFileSync(abs, this.gitFormat);
-      this.set(abs, id);
-    }
-    return id;
-  }
-}

@@ -1,7 +1,7 @@
 // The packed map a sync cache's validation results are read into: the same answers as a Map.
 import { describe, it, expect } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { DigestMap } from '../../src/dataset/digest-map.js';
+import { DigestMap, DigestMapBuilder } from '../../src/dataset/digest-map.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -51,5 +51,21 @@ describe('DigestMap', () => {
       'multiple of 32',
     );
     expect(() => DigestMap.fromEntries([['abc', 1]])).toThrow("'abc' is not a sha256");
+  });
+
+  it('is built as results come, through its growth, to what fromEntries gives', () => {
+    const labels = [{ rows: 1 }, { rows: 2 }];
+    const entries = Array.from({ length: 3000 }, (_, i): [string, object] => [
+      sha(`file ${i}`),
+      i % 7 === 0 ? labels[i % 2]! : labels[0]!,
+    ]);
+    const builder = new DigestMapBuilder<object>();
+    for (const [key, value] of entries) builder.set(key, value);
+    builder.set(entries[1]![0], labels[1]!); // the same content again: its first result stays
+    const built = builder.done();
+    expect(built.size).toBe(3000);
+    expect(new Map(built)).toEqual(new Map(DigestMap.fromEntries(entries)));
+    expect(built.get(entries[1]![0])).toBe(labels[0]);
+    expect(() => builder.set('F'.repeat(64), labels[0]!)).toThrow('is not a sha256');
   });
 });

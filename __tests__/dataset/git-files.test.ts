@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, utimes, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  GitFiles,
   blobIndexOf,
   gitCleanFiles,
   hashesFromGit,
@@ -14,7 +15,8 @@ import {
   parsePorcelainPaths,
 } from '../../src/dataset/git-files.js';
 import { buildSnapshot } from '../../src/dataset/snapshot.js';
-import { ContentHashes, hashFileSync } from '../../src/hash.js';
+import { ContentHashes } from '../../src/content-hashes.js';
+import { hashFileSync } from '../../src/hash.js';
 import { basicDataset, png, removeDir, tempDir, writeTree } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -58,7 +60,7 @@ async function recordedBlobs(data: string) {
 /** The hashes the shortcut gives, checked against reading each file. */
 async function shortcut(
   data: string,
-  known: ReadonlyMap<string, { sha256: string; size: number }>,
+  known: { get(blob: string): { sha256: string; size: number } | undefined },
 ) {
   const clean = await gitCleanFiles(data);
   expect(clean).toBeDefined();
@@ -215,12 +217,24 @@ describe('git shortcut', () => {
     expect([...clean!.keys()].some((rel) => rel.endsWith('.yaml'))).toBe(true);
   });
 
+  it("keeps files whose attributes change nothing on checkout (binary, diff, a team's own)", async () => {
+    const { top, data } = await repo();
+    await writeFile(
+      path.join(top, '.gitattributes'),
+      '*.png binary\n*.yaml diff=yaml owner=ml-team\n*.txt -text\n',
+    );
+    const clean = await gitCleanFiles(data);
+    const kept = [...clean!.keys()];
+    for (const ext of ['.png', '.yaml', '.txt'])
+      expect(kept.some((r) => r.endsWith(ext))).toBe(true);
+  });
+
   it('checks the work-tree size against an LFS pointer (an unsmudged pointer is hashed)', async () => {
     const dir = await tempDir('yolo-size-');
     dirs.push(dir);
     await writeTree(dir, { 'a.png': Buffer.from('pointer-sized') });
     const lfs = { sha256: 'a'.repeat(64), size: 9999 };
-    const clean = new Map([['a.png', { blob: 'b'.repeat(40), lfs }]]);
+    const clean = new GitFiles().set('a.png', { blob: 'b'.repeat(40), lfs });
     expect(hashesFromGit(dir, clean, new Map()).size).toBe(0);
   });
 });

@@ -14,7 +14,8 @@ import {
   snapshotJson,
   type SnapshotFile,
 } from '../../src/dataset/snapshot.js';
-import { ContentHashes, hashFile } from '../../src/hash.js';
+import { ContentHashes } from '../../src/content-hashes.js';
+import { hashFile } from '../../src/hash.js';
 import { inspectDataset } from '../../src/dataset/validate.js';
 import { basicDataset, jpeg, png, removeDir, tempDir, writeTree } from './fixtures.js';
 

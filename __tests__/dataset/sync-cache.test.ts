@@ -2,6 +2,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { ContentHashes } from '../../src/content-hashes.js';
+import { BlobRecords } from '../../src/dataset/git-files.js';
 import { decodeSyncCache, encodeSyncCache, type SyncCache } from '../../src/dataset/sync-cache.js';
 import { cacheNeedsStoring, type SyncShortcuts } from '../../src/dataset/sync-shortcuts.js';
 import {
@@ -18,17 +20,23 @@ const FP = sha('f');
 function cache(blobs: string[], results: string[] = [], key = sha('c')): SyncCache {
   return {
     validation: { key, results: new Map(results.map((r) => [r, { kind: 'image' as const }])) },
-    gitBlobs: new Map(blobs.map((b) => [b, { sha256: sha('1'), size: 3 }])),
+    gitBlobs: new BlobRecords(blobs.map((b) => [b, { sha256: sha('1'), size: 3 }])),
   };
 }
 
 describe('sync cache form', () => {
   it('round-trips through gzip, validation results and blob records alike', () => {
-    const c = cache([blob('a'), 'b'.repeat(64)], [sha('2'), sha('3')]);
+    const c = cache([blob('a'), blob('b')], [sha('2'), sha('3')]);
     const back = decodeSyncCache(encodeSyncCache(c))!;
-    expect(back.gitBlobs).toEqual(c.gitBlobs);
+    expect([...back.gitBlobs]).toEqual([...c.gitBlobs]);
     expect(back.validation!.key).toBe(c.validation!.key);
     expect(new Map(back.validation!.results)).toEqual(c.validation!.results);
+    const sha256Repo = cache([sha('a'), sha('b')]);
+    expect([...decodeSyncCache(encodeSyncCache(sha256Repo))!.gitBlobs]).toEqual([
+      ...sha256Repo.gitBlobs,
+    ]);
+    // One repository has one object format: ids of two widths are never written, nor read.
+    expect(decodeSyncCache(encodeSyncCache(cache([blob('a'), sha('b')])))!.gitBlobs.size).toBe(0);
   });
 
   it('writes, at 50k-file sizes too, exactly the JSON of the whole form (in gzip members)', () => {
@@ -38,44 +46,63 @@ describe('sync cache form', () => {
     for (let i = 0; i < 6000; i++) {
       results.set(hex(i), i % 2 ? CLEAN_IMAGE : labels.of(1 + (i % 3), [[0, 1 + (i % 3)]], false));
     }
-    const gitBlobs = new Map(
+    const gitBlobs = new BlobRecords(
       Array.from({ length: 3000 }, (_, i) => [hex(-i).slice(0, 40), { sha256: hex(i), size: i }]),
     );
     const c: SyncCache = { validation: { key: sha('c'), results }, gitBlobs };
     const encoded = encodeSyncCache(c);
+    const records = [...gitBlobs];
     const whole = JSON.stringify({
-      version: 3,
+      version: 4,
       validation: serializeValidationCache(c.validation!),
-      gitBlobs: Object.fromEntries([...gitBlobs].map(([b, f]) => [b, [f.sha256, f.size]])),
+      gitBlobs: {
+        ids: records.map(([b]) => b).join(''),
+        sha256s: records.map(([, f]) => f.sha256).join(''),
+        sizes: records.map(([, f]) => f.size),
+      },
     });
     expect(gunzipSync(encoded).toString('utf8')).toBe(whole);
     expect(encoded.toString('hex').split('1f8b08').length - 1).toBeGreaterThan(3);
     const back = decodeSyncCache(encoded)!;
-    expect(back.gitBlobs).toEqual(gitBlobs);
+    expect([...back.gitBlobs]).toEqual([...gitBlobs]);
     expect(new Map(back.validation!.results)).toEqual(results);
   });
 
-  it('drops malformed records and refuses other versions or bytes', () => {
-    const stored = {
-      version: 3,
-      gitBlobs: {
-        [blob('a')]: [sha('1'), 3],
-        nothex: [sha('1'), 3],
-        [blob('b')]: ['short', 3],
-        [blob('c')]: [sha('1'), -1],
-        [blob('d')]: [sha('1')],
-      },
-    };
-    const decoded = decodeSyncCache(gzipSync(JSON.stringify(stored)));
-    expect([...decoded!.gitBlobs.keys()]).toEqual([blob('a')]);
-    expect(decodeSyncCache(gzipSync(JSON.stringify({ ...stored, version: 2 })))).toBeUndefined();
-    expect(decodeSyncCache(Buffer.from('{"version":3}'))).toBeUndefined();
+  it('drops a record with a bad size, all of malformed columns, and other versions or bytes', () => {
+    const columns = (ids: string, sha256s: string, sizes: unknown[]) => ({
+      version: 4,
+      gitBlobs: { ids, sha256s, sizes },
+    });
+    const read = (value: unknown) => decodeSyncCache(gzipSync(JSON.stringify(value)));
+    const ids = blob('a') + blob('b') + blob('c');
+    const shas = sha('1') + sha('2') + sha('3');
+    expect([...read(columns(ids, shas, [3, -1, 5]))!.gitBlobs]).toEqual([
+      [blob('a'), { sha256: sha('1'), size: 3 }],
+      [blob('c'), { sha256: sha('3'), size: 5 }],
+    ]);
+    const sha256Repo = 'e'.repeat(64) + 'f'.repeat(64);
+    expect([...read(columns(sha256Repo, sha('1') + sha('2'), [1, 2]))!.gitBlobs.keys()]).toEqual([
+      'e'.repeat(64),
+      'f'.repeat(64),
+    ]);
+    for (const bad of [
+      columns(ids.slice(1), shas, [3, 4, 5]), // ids of no width
+      columns(ids, shas.slice(64), [3, 4, 5]), // a sha256 short
+      columns(ids.toUpperCase(), shas, [3, 4, 5]),
+      columns(ids, `${shas.slice(0, -1)}g`, [3, 4, 5]),
+      { version: 4, gitBlobs: { [blob('a')]: [sha('1'), 3] } }, // version 3's form
+    ]) {
+      expect(read(bad)!.gitBlobs.size).toBe(0);
+    }
+    expect(read({ ...columns(ids, shas, [3, 4, 5]), version: 3 })).toBeUndefined();
+    expect(decodeSyncCache(Buffer.from('{"version":4}'))).toBeUndefined();
   });
 });
 
 describe('when a sync writes its cache', () => {
   const shortcuts = (stored?: SyncCache): SyncShortcuts => ({
-    knownHashes: new Map(),
+    knownHashes: new ContentHashes(),
+    fromGit: 0,
     ...(stored ? { stored: { fingerprint: FP, cache: stored } } : {}),
   });
 

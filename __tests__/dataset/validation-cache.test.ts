@@ -4,6 +4,7 @@
 import { describe, it, expect, afterAll } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ContentHashes } from '../../src/content-hashes.js';
 import { inspectDataset } from '../../src/dataset/validate.js';
 import {
   CleanLabels,
@@ -29,7 +30,7 @@ async function dataset(): Promise<string> {
 
 const LABEL = 'labels/val/v1.txt'; // one room (class 0)
 const settings = { task: 'detect' as const, names: ['room', 'door'], maxFindingsPerFile: 20 };
-const valRooms = async (dir: string, cache?: ValidationCache, known?: Map<string, never>) => {
+const valRooms = async (dir: string, cache?: ValidationCache, known?: ContentHashes) => {
   const inspection = await inspectDataset(dir, {
     ...(cache ? { cache } : {}),
     ...(known ? { knownHashes: known } : {}),
@@ -96,8 +97,8 @@ describe('validation cache', () => {
     // A hash no read of the file could produce: only the given one can find the planted result.
     const fake = 'f'.repeat(64);
     cache.results.set(fake, { kind: 'label', rows: 9, instances: [[0, 9]], segments: false });
-    const known = new Map([[path.join(dir, LABEL), { sha256: fake, size: 3 }]]);
-    const { rooms, inspection } = await valRooms(dir, cache, known as Map<string, never>);
+    const known = new ContentHashes().set(path.join(dir, LABEL), { sha256: fake, size: 3 });
+    const { rooms, inspection } = await valRooms(dir, cache, known);
     expect(rooms).toBe(9);
     expect(inspection.hashes.get(path.join(dir, LABEL))).toEqual({ sha256: fake, size: 3 });
   });
@@ -110,7 +111,7 @@ describe('validation cache', () => {
     };
     const back = parseValidationCache(stored)!;
     expect(back.key).toBe(cache.key);
-    expect(new Map(back.results)).toEqual(cache.results);
+    expect(new Map(back.results)).toEqual(new Map(cache.results));
     for (const [sha, result] of cache.results) expect(back.results.get(sha)).toEqual(result);
     expect(back.results.get('0'.repeat(64))).toBeUndefined();
 
@@ -153,7 +154,7 @@ describe('validation cache', () => {
     const shapes = (c: ValidationCache) =>
       new Set([...c.results.values()].filter((r) => r.kind === 'label'));
     const read = parseValidationCache(JSON.parse(JSON.stringify(serializeValidationCache(cache))))!;
-    expect(new Map(read.results)).toEqual(cache.results);
+    expect(new Map(read.results)).toEqual(new Map(cache.results));
     expect([...cache.results.values()].filter((r) => r.kind === 'label')).toHaveLength(4);
     expect(shapes(cache).size).toBe(3);
     expect(shapes(read).size).toBe(3);

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { mapLimit } from './concurrency.js';
 import { compareCodePoints, walkDataset } from './files.js';
-import type { ContentHashes } from '../hash.js';
+import type { ContentHashes } from '../content-hashes.js';
 import { inspectImageFile, isImagePath } from './images.js';
 import type { Collector, SplitReport } from './validate.js';
 import type { SplitName } from './yaml.js';

@@ -140,3 +140,33 @@ export class DigestMap<V> implements ReadonlyMap<string, V> {
     for (const [key, value] of this.entries()) callback(value, key, this);
   }
 }
+
+/**
+ * Gathers (digest, value) pairs as they come into one growing buffer per value, for a DigestMap
+ * at the end: a validation of 50k files keeps 32 bytes per result, where a Map kept an 80-byte
+ * hex string and a table entry (about 6 MB of heap). A digest given twice keeps its first value.
+ */
+export class DigestMapBuilder<V> {
+  private readonly groups = new Map<V, { digests: Buffer; used: number }>();
+
+  set(hex: string, value: V): this {
+    if (!SHA256_HEX.test(hex)) throw new Error(`'${hex}' is not a sha256 (64 lowercase hex)`);
+    let group = this.groups.get(value);
+    if (!group)
+      this.groups.set(value, (group = { digests: Buffer.alloc(256 * DIGEST_BYTES), used: 0 }));
+    if (group.used === group.digests.length) {
+      const grown = Buffer.alloc(group.digests.length * 2);
+      group.digests.copy(grown);
+      group.digests = grown;
+    }
+    group.digests.write(hex, group.used, DIGEST_BYTES, 'hex');
+    group.used += DIGEST_BYTES;
+    return this;
+  }
+
+  done(): DigestMap<V> {
+    return new DigestMap(
+      [...this.groups].map(([value, g]) => ({ value, digests: g.digests.subarray(0, g.used) })),
+    );
+  }
+}

@@ -9,7 +9,9 @@ import { execFile } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ContentHashes } from '../content-hashes.js';
 import type { ContentId, GitObjectFormat } from '../hash.js';
+import { PackedMap, writeSha256, writeSize, type RecordCodec } from '../packed-map.js';
 import { toPosix } from './files.js';
 import type { SnapshotFile } from './snapshot.js';
 
@@ -42,6 +44,70 @@ export interface GitFile {
   blob: string;
   /** For an LFS-tracked file: the content's sha256 and size from its pointer. */
   lfs?: SnapshotFile;
+}
+
+const BLOB_HEX = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+function writeBlobId(blob: string, into: Buffer, at: number, key: string): void {
+  if (!BLOB_HEX.test(blob)) {
+    throw new Error(`${key}: '${blob}' is not a git blob id (40 or 64 lowercase hex)`);
+  }
+  into[at] = blob.length / 2;
+  into.write(blob, at + 1, 'hex');
+}
+
+const readBlobId = (from: Buffer, at: number) => from.toString('hex', at + 1, at + 1 + from[at]!);
+
+/** Blob id (length byte + 32), then an LFS flag, the pointer's sha256 (32) and size (float64). */
+const GIT_FILE: RecordCodec<GitFile> = {
+  bytes: 74,
+  write(file, into, at, key) {
+    if (file.lfs) {
+      writeSha256(file.lfs.sha256, into, at + 34, key);
+      writeSize(file.lfs.size, into, at + 66, key);
+    }
+    writeBlobId(file.blob, into, at, key);
+    into[at + 33] = file.lfs ? 1 : 0;
+  },
+  read(from, at) {
+    const blob = readBlobId(from, at);
+    if (from[at + 33] === 0) return { blob };
+    return {
+      blob,
+      lfs: { sha256: from.toString('hex', at + 34, at + 66), size: from.readDoubleLE(at + 66) },
+    };
+  },
+};
+
+/** The files git vouches for, by path relative to the dataset directory (packed-map.ts). */
+export class GitFiles extends PackedMap<GitFile> {
+  constructor() {
+    super(GIT_FILE);
+  }
+}
+
+/** sha256 (32 bytes) and size (float64) of a blob's content. */
+const SNAPSHOT_FILE: RecordCodec<SnapshotFile> = {
+  bytes: 40,
+  write(file, into, at, key) {
+    writeSize(file.size, into, at + 32, key);
+    writeSha256(file.sha256, into, at, key);
+  },
+  read: (from, at) => ({
+    sha256: from.toString('hex', at, at + 32),
+    size: from.readDoubleLE(at + 32),
+  }),
+};
+
+/** git blob id -> the sha256 and size of its content (packed-map.ts), as the sync cache keeps. */
+export class BlobRecords extends PackedMap<SnapshotFile> {
+  constructor(entries: Iterable<readonly [string, SnapshotFile]> = []) {
+    super(SNAPSHOT_FILE);
+    for (const [blob, file] of entries) {
+      if (!BLOB_HEX.test(blob)) throw new Error(`'${blob}' is not a git blob id`);
+      this.set(blob, file);
+    }
+  }
 }
 
 /** Paths that `git status --porcelain=v1 -z` names (both sides of a rename or copy). */
@@ -94,8 +160,11 @@ export function parseLfsPointer(text: string): SnapshotFile | undefined {
 const CONVERTING = ['text', 'eol', 'crlf', 'ident', 'working-tree-encoding', 'filter'] as const;
 
 /**
- * Attribute values from `git check-attr -z --stdin`: records of path, attribute, value. Returns
- * the paths whose checkout may change bytes (any converting attribute set), and the LFS ones.
+ * Attribute values from `git check-attr -z --stdin --all`: records of path, attribute, value for
+ * the attributes set on each path (none for most datasets). Returns the paths whose checkout may
+ * change bytes (any converting attribute set), and the LFS ones. `--all` rather than naming the
+ * six: named, git answers `unspecified` for each, and at 50k files those 300k records (18 MB of
+ * text, 900k strings once split) grew the process by about 60 MB.
  */
 export function parseCheckAttr(output: string): { converted: Set<string>; lfs: Set<string> } {
   const converted = new Set<string>();
@@ -103,7 +172,8 @@ export function parseCheckAttr(output: string): { converted: Set<string>; lfs: S
   const fields = output.split('\0');
   for (let i = 0; i + 2 < fields.length; i += 3) {
     const [file, attribute, value] = [fields[i]!, fields[i + 1]!, fields[i + 2]!];
-    if (value === 'unspecified') continue;
+    // Others (diff, merge, the `binary` macro, a team's own) change nothing on checkout.
+    if (!(CONVERTING as readonly string[]).includes(attribute) || value === 'unspecified') continue;
     // -text (binary) converts nothing.
     if ((attribute === 'text' || attribute === 'crlf') && value === 'unset') continue;
     if (attribute === 'filter' && value === 'lfs') lfs.add(file);
@@ -120,7 +190,7 @@ export function parseCheckAttr(output: string): { converted: Set<string>; lfs: S
 export async function gitCleanFiles(
   dir: string,
   git: GitRunner = runGit,
-): Promise<Map<string, GitFile> | undefined> {
+): Promise<GitFiles | undefined> {
   try {
     const root = realpathSync(dir);
     const [inside, topLine] = (
@@ -154,18 +224,18 @@ export async function gitCleanFiles(
       await git(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', scope], top),
     );
     for (const file of dirty) index.delete(file);
-    if (index.size === 0) return new Map();
+    if (index.size === 0) return new GitFiles();
 
     const paths = [...index.keys()];
     const attrs = parseCheckAttr(
-      await git(['check-attr', '-z', '--stdin', ...CONVERTING], top, paths.join('\0') + '\0'),
+      await git(['check-attr', '-z', '--stdin', '--all'], top, paths.join('\0') + '\0'),
     );
     const pointers = await readLfsPointers(
       [...attrs.lfs].map((file) => index.get(file)!),
       top,
       git,
     );
-    const clean = new Map<string, GitFile>();
+    const clean = new GitFiles();
     for (const [file, blob] of index) {
       if (attrs.converted.has(file)) continue;
       const rel = toPosix(path.relative(root, path.join(top, file)));
@@ -210,7 +280,7 @@ async function readLfsPointers(
 }
 
 /** The object format of the repository the blob ids come from (sha1: 40 hex, sha256: 64). */
-export function objectFormatOf(clean: ReadonlyMap<string, GitFile>): GitObjectFormat | undefined {
+export function objectFormatOf(clean: GitFiles): GitObjectFormat | undefined {
   for (const file of clean.values()) return file.blob.length === 64 ? 'sha256' : 'sha1';
   return undefined;
 }
@@ -223,10 +293,11 @@ export function objectFormatOf(clean: ReadonlyMap<string, GitFile>): GitObjectFo
  */
 export function hashesFromGit(
   dir: string,
-  clean: ReadonlyMap<string, GitFile>,
-  knownBlobs: ReadonlyMap<string, SnapshotFile>,
-): Map<string, ContentId> {
-  const hashes = new Map<string, ContentId>();
+  clean: GitFiles,
+  knownBlobs: { get(blob: string): SnapshotFile | undefined },
+  format?: GitObjectFormat,
+): ContentHashes {
+  const hashes = new ContentHashes(format);
   for (const [rel, file] of clean) {
     const known = file.lfs ? undefined : knownBlobs.get(file.blob);
     const expected = file.lfs ?? known;
@@ -252,10 +323,10 @@ export function hashesFromGit(
  */
 export function blobIndexOf(
   dir: string,
-  clean: ReadonlyMap<string, GitFile>,
-  ids: ReadonlyMap<string, ContentId>,
-): Map<string, SnapshotFile> {
-  const index = new Map<string, SnapshotFile>();
+  clean: GitFiles,
+  ids: { get(abs: string): ContentId | undefined },
+): BlobRecords {
+  const index = new BlobRecords();
   for (const [rel, file] of clean) {
     if (file.lfs) continue;
     const id = ids.get(path.join(dir, rel));

@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
-import { type ContentHashes } from '../hash.js';
+import { type ContentHashes } from '../content-hashes.js';
 import { readInto } from '../read-buffers.js';
 
 /** File suffixes ultralytics collects as images (IMG_FORMATS of the pinned version). */

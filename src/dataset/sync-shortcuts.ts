@@ -6,15 +6,17 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ContentId, GitObjectFormat } from '../hash.js';
+import { ContentHashes } from '../content-hashes.js';
+import type { GitObjectFormat } from '../hash.js';
 import type { YoloTask } from '../task.js';
 import type { BranchTarget } from './branches.js';
 import {
+  BlobRecords,
   blobIndexOf,
   gitCleanFiles,
   hashesFromGit,
   objectFormatOf,
-  type GitFile,
+  type GitFiles,
   type GitRunner,
 } from './git-files.js';
 import { FileSplits } from './file-splits.js';
@@ -28,11 +30,16 @@ export interface SyncShortcuts {
   cache?: ValidationCache;
   /** The cache read, and the fingerprint it was stored beside. */
   stored?: { fingerprint: string; cache: SyncCache };
-  /** Content ids taken from git without reading, by absolute path (inspectDataset's knownHashes). */
-  knownHashes: Map<string, ContentId>;
+  /**
+   * Content ids taken from git without reading, by absolute path (inspectDataset's knownHashes,
+   * which takes it over and adds the files it reads).
+   */
+  knownHashes: ContentHashes;
+  /** How many files git's index vouched for (knownHashes' size before validation). */
+  fromGit: number;
   gitFormat?: GitObjectFormat;
   /** The files git vouches for, relative to `dir`. */
-  git?: { dir: string; clean: ReadonlyMap<string, GitFile> };
+  git?: { dir: string; clean: GitFiles };
 }
 
 /** The directory a dataset path names (its yaml's directory when it names the yaml). */
@@ -70,7 +77,8 @@ export async function loadSyncShortcuts(
     gitCleanFiles(dir, options.git),
   ]);
   const shortcuts: SyncShortcuts = {
-    knownHashes: new Map(),
+    knownHashes: new ContentHashes(),
+    fromGit: 0,
     ...(stored?.cache.validation ? { cache: stored.cache.validation } : {}),
     ...(stored ? { stored } : {}),
   };
@@ -78,7 +86,13 @@ export async function loadSyncShortcuts(
     shortcuts.git = { dir, clean };
     const format = objectFormatOf(clean);
     if (format) shortcuts.gitFormat = format;
-    shortcuts.knownHashes = hashesFromGit(dir, clean, stored?.cache.gitBlobs ?? new Map());
+    shortcuts.knownHashes = hashesFromGit(
+      dir,
+      clean,
+      stored?.cache.gitBlobs ?? new BlobRecords(),
+      shortcuts.gitFormat,
+    );
+    shortcuts.fromGit = shortcuts.knownHashes.size;
   }
   return shortcuts;
 }
@@ -86,7 +100,7 @@ export async function loadSyncShortcuts(
 /** One line for the log: how much git and the cache saved. */
 function describeShortcuts(shortcuts: SyncShortcuts, files: number): string {
   if (!shortcuts.git) return 'git: the dataset is not in a git work tree; every file is read';
-  return `git: ${shortcuts.knownHashes.size} of ${files} files taken from the index unread${
+  return `git: ${shortcuts.fromGit} of ${files} files taken from the index unread${
     shortcuts.stored ? '' : ' (no sync cache of the branch yet)'
   }`;
 }
@@ -94,13 +108,13 @@ function describeShortcuts(shortcuts: SyncShortcuts, files: number): string {
 /** What this sync leaves for the next: its clean results and the blob ids it verified. */
 function cacheToStore(
   shortcuts: SyncShortcuts,
-  inspection: { cache?: ValidationCache; hashes: ReadonlyMap<string, ContentId> },
+  inspection: { cache?: ValidationCache; hashes: ContentHashes },
 ): SyncCache {
   return {
     ...(inspection.cache ? { validation: inspection.cache } : {}),
     gitBlobs: shortcuts.git
       ? blobIndexOf(shortcuts.git.dir, shortcuts.git.clean, inspection.hashes)
-      : new Map(),
+      : new BlobRecords(),
   };
 }
 

@@ -4,10 +4,12 @@
 // in yaml.ts, labels.ts and images.ts; bounded concurrency.
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ContentHashes, type ContentId, type GitObjectFormat } from '../hash.js';
+import { ContentHashes } from '../content-hashes.js';
+import type { ContentId, GitObjectFormat } from '../hash.js';
 import type { YoloTask } from '../task.js';
 import { validateClassifyDataset } from './classify.js';
 import { mapLimit } from './concurrency.js';
+import { DigestMapBuilder } from './digest-map.js';
 import { checkDropLimit, DEFAULT_DROP_LIMIT, type DropLimit } from './dropped.js';
 import { isWithin, toPosix, walkDataset, type WalkResult } from './files.js';
 import {
@@ -117,10 +119,14 @@ export interface ValidateOptions {
   cache?: ValidationCache;
   /**
    * Content ids known without reading (git's, by absolute path): with a cached result, such a file
-   * is not read at all, and the snapshot takes them as they are.
+   * is not read at all, and the snapshot takes them as they are. Taken over, not copied: it
+   * becomes the inspection's `hashes` (the files read are added to it), so 50k ids are held once.
    */
-  knownHashes?: ReadonlyMap<string, ContentId>;
-  /** The object format of the git work tree holding the dataset: reads also take git blob ids. */
+  knownHashes?: ContentHashes;
+  /**
+   * The object format of the git work tree holding the dataset: reads also take git blob ids
+   * (knownHashes, when given, has its own).
+   */
   gitFormat?: GitObjectFormat;
 }
 
@@ -405,9 +411,10 @@ async function checkImageAndLabel(
     out: Collector;
     hashes: ContentHashes;
     cached: ReadonlyMap<string, CachedResult>;
-    results: Map<string, CachedResult>;
+    results: DigestMapBuilder<CachedResult>;
     cleanLabels: CleanLabels;
-    knownHashes: ReadonlyMap<string, ContentId> | undefined;
+    /** Files git vouches for, with the ids of its index: read only when not judged before. */
+    known: (abs: string) => ContentId | undefined;
   },
   tally: SplitTally,
 ): Promise<void> {
@@ -419,10 +426,9 @@ async function checkImageAndLabel(
   const hasLabel = ctx.files.has(labelRel);
   if (hasLabel && !ctx.membership.has(labelRel)) ctx.membership.set(labelRel, split);
 
-  const knownImage = ctx.knownHashes?.get(imageAbs);
+  const knownImage = ctx.known(imageAbs);
   let findings: ImageFinding[] = [];
   if (knownImage && ctx.cached.get(knownImage.sha256)?.kind === 'image') {
-    ctx.hashes.set(imageAbs, knownImage);
     ctx.results.set(knownImage.sha256, CLEAN_IMAGE);
   } else {
     findings = (await inspectImageFile(imageAbs, ctx.hashes)).findings;
@@ -445,10 +451,9 @@ async function checkImageAndLabel(
   }
   tally.labelFiles++;
   const labelAbs = path.join(root, labelRel);
-  const knownLabel = ctx.knownHashes?.get(labelAbs);
+  const knownLabel = ctx.known(labelAbs);
   const cachedLabel = knownLabel && ctx.cached.get(knownLabel.sha256);
   if (knownLabel && cachedLabel?.kind === 'label') {
-    ctx.hashes.set(labelAbs, knownLabel);
     ctx.results.set(knownLabel.sha256, cachedLabel);
     countCleanLabel(tally, cachedLabel, labelAbs);
     return;
@@ -601,8 +606,7 @@ export async function inspectDataset(
   const concurrency = options.concurrency ?? 32;
   const out = new Collector(cwd, options.maxFindings ?? 10_000);
   const membership = new Map<string, SplitName>();
-  const hashes = new ContentHashes(options.gitFormat);
-  for (const [abs, id] of options.knownHashes ?? []) hashes.set(abs, id);
+  const hashes = options.knownHashes ?? new ContentHashes(options.gitFormat);
   const report = (
     names: string[] = [],
     yaml?: string,
@@ -715,7 +719,7 @@ export async function inspectDataset(
     maxFindingsPerFile,
   });
   const cached = usableResults(options.cache, cacheKey);
-  const results = new Map<string, CachedResult>();
+  const results = new DigestMapBuilder<CachedResult>();
   const cleanLabels = new CleanLabels();
   const walkResult = await walkDataset(root);
   const { files: walked, outside } = walkResult;
@@ -824,7 +828,8 @@ export async function inspectDataset(
       cached,
       results,
       cleanLabels,
-      knownHashes: options.knownHashes,
+      // `hashes` is the known store itself: a file read earlier in this run is known too.
+      known: (abs: string) => (options.knownHashes ? hashes.get(abs) : undefined),
     };
     await mapLimit(images, concurrency, (imageRel) =>
       checkImageAndLabel(imageRel, split, ctx, tally),
@@ -889,7 +894,7 @@ export async function inspectDataset(
     membership,
     config,
     hashes,
-    cache: { key: cacheKey, results },
+    cache: { key: cacheKey, results: results.done() },
     walk: walkResult,
   };
 }
