@@ -164,7 +164,7 @@ const CONVERTING = ['text', 'eol', 'crlf', 'ident', 'working-tree-encoding', 'fi
  * the attributes set on each path (none for most datasets). Returns the paths whose checkout may
  * change bytes (any converting attribute set), and the LFS ones. `--all` rather than naming the
  * six: named, git answers `unspecified` for each, and at 50k files those 300k records (18 MB of
- * text, 900k strings once split) grew the process by about 60 MB.
+ * text, 900k strings once split) grew a sync by about 40 MiB.
  */
 export function parseCheckAttr(output: string): { converted: Set<string>; lfs: Set<string> } {
   const converted = new Set<string>();
