@@ -13,10 +13,20 @@ const id = (n: number, blobHex = 0): ContentId => ({
 });
 
 describe('ContentHashes', () => {
-  it('answers as a Map would for 20k paths of every shape, through its growth', () => {
+  it.each([
+    ['grown as it fills', () => undefined],
+    // Too small a guess of the keys' length: the keys' buffer still grows.
+    ['reserved for all before the first entry', (s: ContentHashes) => s.reserve(20_000, 8)],
+    [
+      'reserved for all after some',
+      (s: ContentHashes, n: number) => n === 300 && s.reserve(20_000),
+    ],
+    ['reserved for fewer', (s: ContentHashes, n: number) => n === 0 && s.reserve(5_000)],
+  ])('answers as a Map would for 20k paths of every shape: %s', (_, reserve) => {
     const reference = new Map<string, ContentId>();
     const store = new ContentHashes();
     for (let n = 0; n < 20_000; n++) {
+      reserve(store, n);
       const key =
         n % 97 === 0
           ? `/${'deep/'.repeat(n % 1000)}${n}` // up to 5 KB: longer than the lookup buffer

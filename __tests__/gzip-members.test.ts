@@ -10,10 +10,7 @@ describe('gzipMembers', () => {
     const small = Array.from({ length: 20000 }, (_, i) => `"images/train/plan_${i}.jpg",`);
     const large = ['x'.repeat(200 * 1024), 'ünï😀'.repeat(30000), 'tail'];
     for (const pieces of [small, large, ['one'], ['', 'a', '']]) {
-      const seen: string[] = [];
-      const gz = gzipMembers(pieces, (p) => seen.push(p));
-      expect(gunzipSync(gz).toString('utf8')).toBe(pieces.join(''));
-      expect(seen).toEqual(pieces);
+      expect(gunzipSync(gzipMembers(pieces)).toString('utf8')).toBe(pieces.join(''));
     }
     expect(members(gzipMembers(small))).toBeGreaterThan(5); // about 600 KB of text
     expect(members(gzipMembers(['one']))).toBe(1);

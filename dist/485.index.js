@@ -1022,8 +1022,8 @@ function metricsOutputs(metrics, gate, outcome) {
 
 // EXTERNAL MODULE: ./src/model/champion.ts
 var model_champion = __webpack_require__(1198);
-// EXTERNAL MODULE: ./src/dataset/snapshot.ts
-var dataset_snapshot = __webpack_require__(3862);
+// EXTERNAL MODULE: ./src/dataset/snapshot.ts + 1 modules
+var dataset_snapshot = __webpack_require__(2533);
 // EXTERNAL MODULE: ./src/hash.ts
 var hash = __webpack_require__(6495);
 // EXTERNAL MODULE: ./src/hyperparameters.ts + 1 modules

@@ -1,18 +1,15 @@
 // gzip of a long text written in pieces, without ever holding the whole text: each ~64 KiB of it
 // is compressed as a gzip member of its own. A gzip file is a series of members (RFC 1952) and
 // every reader, zlib's gunzip and Python's gzip, inflates them as one text. At 50k files the
-// snapshot JSON (6 MB) and the sync cache (3.3 MB of hex outside git) were the highest points of
-// a sync's memory while they were made whole, copied to bytes and compressed at once.
+// snapshot JSON (6 MB) was the highest point of a sync's memory while it was made whole, copied to
+// bytes and compressed at once.
 import { gzipSync } from 'node:zlib';
 
 /** What a member holds before it is compressed: 64 KiB members cost 0.24% more bytes than one. */
 const MEMBER_TEXT = 64 * 1024;
 
-/**
- * The gzip of `pieces` joined (zlib's default level 6), pieces of any size; `onPiece` sees each
- * piece in order (a hash of the plain text).
- */
-export function gzipMembers(pieces: Iterable<string>, onPiece?: (piece: string) => void): Buffer {
+/** The gzip of `pieces` joined (zlib's default level 6), pieces of any size. */
+export function gzipMembers(pieces: Iterable<string>): Buffer {
   const members: Buffer[] = [];
   let pending: string[] = [];
   let pendingLength = 0;
@@ -22,7 +19,6 @@ export function gzipMembers(pieces: Iterable<string>, onPiece?: (piece: string) 
     pendingLength = 0;
   };
   for (const piece of pieces) {
-    onPiece?.(piece);
     pending.push(piece);
     pendingLength += piece.length;
     if (pendingLength >= MEMBER_TEXT) flush();

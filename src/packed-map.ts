@@ -56,6 +56,11 @@ export class PackedMap<V> {
     return this.count;
   }
 
+  /** The mean UTF-8 length of the keys so far (0 when empty): a guess for a map of related keys. */
+  get averageKeyBytes(): number {
+    return this.count === 0 ? 0 : this.keyStart(this.count) / this.count;
+  }
+
   /** Encodes `key` into the scratch buffer; returns its length and hash. */
   private encode(key: string): { length: number; hash: number } {
     const needed = Buffer.byteLength(key, 'utf8');
@@ -131,14 +136,30 @@ export class PackedMap<V> {
     return this;
   }
 
+  /**
+   * Makes room for `entries` entries in all (keys of about the length seen so far, or of
+   * `keyBytes` each before any), so that a map filled to a known count is allocated once: each
+   * doubling on the way held old and new buffers at once and left the old ones for the
+   * collector, about the map's own size again at 50k entries.
+   */
+  reserve(entries: number, keyBytes = 64): this {
+    if (entries > this.keyEnds.length) this.growEntries(entries);
+    const slots = 2 ** Math.ceil(Math.log2(Math.max(entries * 2, 1)));
+    if (slots > this.slots.length) this.growTable(slots);
+    const perKey = this.count > 0 ? this.averageKeyBytes : keyBytes;
+    const keyCapacity = Math.ceil(entries * perKey * 1.05);
+    if (keyCapacity > this.keyBytes.length) this.keyBytes = grownBuffer(this.keyBytes, keyCapacity);
+    return this;
+  }
+
   private growEntries(capacity: number): void {
     this.keyEnds = grown(this.keyEnds, capacity);
     this.keyHashes = grown(this.keyHashes, capacity);
     this.records = grownBuffer(this.records, capacity * this.codec.bytes);
   }
 
-  private growTable(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+  private growTable(length = this.slots.length * 2): void {
+    const slots = new Int32Array(length);
     const mask = slots.length - 1;
     for (let i = 0; i < this.count; i++) {
       let slot = this.keyHashes[i]! & mask;

@@ -6,13 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, utimes, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  BlobRecords,
   GitFiles,
-  blobIndexOf,
   gitCleanFiles,
   hashesFromGit,
   objectFormatOf,
   parseLfsPointer,
   parsePorcelainPaths,
+  verifiedBlobs,
 } from '../../src/dataset/git-files.js';
 import { buildSnapshot } from '../../src/dataset/snapshot.js';
 import { ContentHashes } from '../../src/content-hashes.js';
@@ -54,13 +55,13 @@ async function recordedBlobs(data: string) {
   const clean = await gitCleanFiles(data);
   const ids = new ContentHashes(objectFormatOf(clean!));
   await buildSnapshot(data, { hashes: ids });
-  return blobIndexOf(data, clean!, ids);
+  return new BlobRecords(verifiedBlobs(data, clean!, ids));
 }
 
 /** The hashes the shortcut gives, checked against reading each file. */
 async function shortcut(
   data: string,
-  known: { get(blob: string): { sha256: string; size: number } | undefined },
+  known: { get(blob: string): { sha256: string; size: number } | undefined; readonly size: number },
 ) {
   const clean = await gitCleanFiles(data);
   expect(clean).toBeDefined();
@@ -175,7 +176,7 @@ describe('git shortcut', () => {
     await writeFile(path.join(data, LABEL), EDIT);
     const ids = new ContentHashes('sha1');
     const snapshot = await buildSnapshot(data, { hashes: ids });
-    const index = blobIndexOf(data, clean!, ids);
+    const index = new BlobRecords(verifiedBlobs(data, clean!, ids));
     expect(index.has(indexBlob)).toBe(false);
     expect(index.size).toBe(Object.keys(snapshot.document.files).length - 1);
     expect(snapshot.document.files[LABEL]).toEqual(hashFileSync(path.join(data, LABEL)));

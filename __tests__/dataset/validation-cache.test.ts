@@ -8,13 +8,19 @@ import { ContentHashes } from '../../src/content-hashes.js';
 import { inspectDataset } from '../../src/dataset/validate.js';
 import {
   CleanLabels,
-  parseValidationCache,
-  serializeValidationCache,
+  groupResults,
+  validationCacheOf,
   validationCacheKey,
   VALIDATION_RULES_VERSION,
   type ValidationCache,
 } from '../../src/dataset/validation-cache.js';
 import { hashFileSync } from '../../src/hash.js';
+import { BlobRecords } from '../../src/dataset/git-files.js';
+import { decodeSyncCache, encodeSyncCache } from '../../src/dataset/sync-cache.js';
+
+/** A cache through its stored form (inside the sync cache) and back. */
+const throughStore = (cache: ValidationCache) =>
+  decodeSyncCache(encodeSyncCache({ validation: cache, gitBlobs: new BlobRecords() }))!.validation!;
 import { basicDataset, removeDir, tempDir, writeTree } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -106,24 +112,21 @@ describe('validation cache', () => {
   it('round-trips through its stored form and drops malformed entries', async () => {
     const dir = await dataset();
     const cache = (await inspectDataset(dir)).cache!;
-    const stored = JSON.parse(JSON.stringify(serializeValidationCache(cache))) as {
-      groups: { result: unknown; shas: string }[];
-    };
-    const back = parseValidationCache(stored)!;
+    const back = throughStore(cache);
     expect(back.key).toBe(cache.key);
     expect(new Map(back.results)).toEqual(new Map(cache.results));
     for (const [sha, result] of cache.results) expect(back.results.get(sha)).toEqual(result);
     expect(back.results.get('0'.repeat(64))).toBeUndefined();
 
     const size = cache.results.size;
-    stored.groups.push({ result: { kind: 'label', rows: 'x' }, shas: 'a'.repeat(64) });
-    stored.groups.push({ result: { kind: 'image' }, shas: 'b'.repeat(63) });
-    stored.groups.push({ result: { kind: 'image' }, shas: 'B'.repeat(64) });
-    expect(parseValidationCache(stored)!.results.size).toBe(size);
-    stored.groups.push({ result: { kind: 'image' }, shas: 'c'.repeat(64) + 'd'.repeat(64) });
-    expect(parseValidationCache(stored)!.results.size).toBe(size + 2);
-    expect(parseValidationCache({ key: 'nope', groups: [] })).toBeUndefined();
-    expect(parseValidationCache({ key: cache.key, results: {} })).toBeUndefined(); // version 2's form
+    const groups: { result: unknown; digests: Buffer }[] = groupResults(cache);
+    const digests = (...hexes: string[]) => Buffer.from(hexes.join(''), 'hex');
+    groups.push({ result: { kind: 'label', rows: 'x' }, digests: digests('a'.repeat(64)) });
+    groups.push({ result: { kind: 'image' }, digests: digests('b'.repeat(64)).subarray(1) });
+    expect(validationCacheOf(cache.key, groups)!.results.size).toBe(size);
+    groups.push({ result: { kind: 'image' }, digests: digests('c'.repeat(64), 'd'.repeat(64)) });
+    expect(validationCacheOf(cache.key, groups)!.results.size).toBe(size + 2);
+    expect(validationCacheOf('nope', [])).toBeUndefined();
   });
 
   it('holds one object per result shape, in the inspection and in a cache read back', async () => {
@@ -153,7 +156,7 @@ describe('validation cache', () => {
     const cache = (await inspectDataset(dir)).cache!;
     const shapes = (c: ValidationCache) =>
       new Set([...c.results.values()].filter((r) => r.kind === 'label'));
-    const read = parseValidationCache(JSON.parse(JSON.stringify(serializeValidationCache(cache))))!;
+    const read = throughStore(cache);
     expect(new Map(read.results)).toEqual(new Map(cache.results));
     expect([...cache.results.values()].filter((r) => r.kind === 'label')).toHaveLength(4);
     expect(shapes(cache).size).toBe(3);

@@ -164,9 +164,15 @@ export class DigestMapBuilder<V> {
     return this;
   }
 
+  /** The digests gathered, one group per value. */
+  grouped(): DigestGroup<V>[] {
+    return [...this.groups].map(([value, g]) => ({
+      value,
+      digests: g.digests.subarray(0, g.used),
+    }));
+  }
+
   done(): DigestMap<V> {
-    return new DigestMap(
-      [...this.groups].map(([value, g]) => ({ value, digests: g.digests.subarray(0, g.used) })),
-    );
+    return new DigestMap(this.grouped());
   }
 }

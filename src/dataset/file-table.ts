@@ -221,14 +221,16 @@ export class FileTableBuilder {
     this.count++;
   }
 
-  /** The table of the files added (copied to their exact size). */
+  /** The table of the files added (sharing the builder's arrays; the paths copied to their size). */
   done(): FileTable {
     const n = this.count;
+    // The paths' room was a guess: copied to their size. The rest is made for `capacity` files,
+    // which callers fill.
     return FileTable.of(
       Buffer.from(this.pathBytes.subarray(0, this.pathLength)),
-      this.pathEnds.slice(0, n),
-      Buffer.from(this.digests.subarray(0, n * DIGEST_BYTES)),
-      this.sizes.slice(0, n),
+      this.pathEnds.subarray(0, n),
+      this.digests.subarray(0, n * DIGEST_BYTES),
+      this.sizes.subarray(0, n),
       this.totalBytes,
     );
   }

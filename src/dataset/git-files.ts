@@ -58,31 +58,35 @@ function writeBlobId(blob: string, into: Buffer, at: number, key: string): void 
 
 const readBlobId = (from: Buffer, at: number) => from.toString('hex', at + 1, at + 1 + from[at]!);
 
-/** Blob id (length byte + 32), then an LFS flag, the pointer's sha256 (32) and size (float64). */
-const GIT_FILE: RecordCodec<GitFile> = {
-  bytes: 74,
-  write(file, into, at, key) {
-    if (file.lfs) {
-      writeSha256(file.lfs.sha256, into, at + 34, key);
-      writeSize(file.lfs.size, into, at + 66, key);
-    }
-    writeBlobId(file.blob, into, at, key);
-    into[at + 33] = file.lfs ? 1 : 0;
-  },
-  read(from, at) {
-    const blob = readBlobId(from, at);
-    if (from[at + 33] === 0) return { blob };
-    return {
-      blob,
-      lfs: { sha256: from.toString('hex', at + 34, at + 66), size: from.readDoubleLE(at + 66) },
-    };
-  },
-};
+const LFS_CHECK = Buffer.alloc(40);
 
-/** The files git vouches for, by path relative to the dataset directory (packed-map.ts). */
+/**
+ * The files git vouches for, by path relative to the dataset directory (packed-map.ts): a blob id
+ * (length byte + 32) and an LFS flag a file. An LFS pointer's sha256 and size are kept once per
+ * pointer blob beside the map (a pointer's text is its blob, so the blob names them): LFS files
+ * are few, and a record with room for them took 40 bytes more for every file.
+ */
 export class GitFiles extends PackedMap<GitFile> {
   constructor() {
-    super(GIT_FILE);
+    const pointers = new Map<string, SnapshotFile>();
+    super({
+      bytes: 34,
+      write(file, into, at, key) {
+        if (file.lfs) {
+          // Checked as a record holding them would be, before anything is kept.
+          writeSha256(file.lfs.sha256, LFS_CHECK, 0, key);
+          writeSize(file.lfs.size, LFS_CHECK, 32, key);
+        }
+        writeBlobId(file.blob, into, at, key);
+        into[at + 33] = file.lfs ? 1 : 0;
+        if (file.lfs) pointers.set(file.blob, { sha256: file.lfs.sha256, size: file.lfs.size });
+      },
+      read(from, at) {
+        const blob = readBlobId(from, at);
+        const lfs = from[at + 33] === 1 ? pointers.get(blob) : undefined;
+        return lfs ? { blob, lfs } : { blob };
+      },
+    });
   }
 }
 
@@ -235,7 +239,7 @@ export async function gitCleanFiles(
       top,
       git,
     );
-    const clean = new GitFiles();
+    const clean = new GitFiles().reserve(index.size, relativeKeyBytes(index.keys(), scope));
     for (const [file, blob] of index) {
       if (attrs.converted.has(file)) continue;
       const rel = toPosix(path.relative(root, path.join(top, file)));
@@ -250,6 +254,18 @@ export async function gitCleanFiles(
   } catch {
     return undefined;
   }
+}
+
+/** The mean UTF-8 length of paths under `scope` once made relative to it. */
+function relativeKeyBytes(files: Iterable<string>, scope: string): number {
+  const prefix = scope === '.' ? 0 : Buffer.byteLength(scope) + 1;
+  let bytes = 0;
+  let count = 0;
+  for (const file of files) {
+    bytes += Buffer.byteLength(file) - prefix;
+    count++;
+  }
+  return count === 0 ? 0 : bytes / count;
 }
 
 /** Pointer texts of LFS index blobs (small objects read from git's store, not the work tree). */
@@ -294,10 +310,14 @@ export function objectFormatOf(clean: GitFiles): GitObjectFormat | undefined {
 export function hashesFromGit(
   dir: string,
   clean: GitFiles,
-  knownBlobs: { get(blob: string): SnapshotFile | undefined },
+  knownBlobs: { get(blob: string): SnapshotFile | undefined; readonly size: number },
   format?: GitObjectFormat,
 ): ContentHashes {
   const hashes = new ContentHashes(format);
+  // With records from a previous sync, most files are known: one allocation for all of them.
+  if (knownBlobs.size > 0) {
+    hashes.reserve(clean.size, Buffer.byteLength(dir) + 1 + clean.averageKeyBytes);
+  }
   for (const [rel, file] of clean) {
     const known = file.lfs ? undefined : knownBlobs.get(file.blob);
     const expected = file.lfs ?? known;
@@ -316,21 +336,19 @@ export function hashesFromGit(
 }
 
 /**
- * blob id -> sha256 and size to record with the snapshot, for the next sync: only where the bytes
- * hashed this run had exactly the index's blob id (computed from those same bytes, or taken from a
- * record made that way), so a file that changed between git's look and our read is never
- * recorded under the wrong blob. LFS files need no record: their pointer carries the sha256.
+ * The blob records a sync may make for the next: only where the bytes hashed this run had exactly
+ * the index's blob id (computed from those same bytes, or taken from a record made that way), so
+ * a file that changed between git's look and our read is never recorded under the wrong blob. LFS
+ * files need no record: their pointer carries the sha256.
  */
-export function blobIndexOf(
+export function* verifiedBlobs(
   dir: string,
   clean: GitFiles,
   ids: { get(abs: string): ContentId | undefined },
-): BlobRecords {
-  const index = new BlobRecords();
+): Generator<[blob: string, file: SnapshotFile]> {
   for (const [rel, file] of clean) {
     if (file.lfs) continue;
     const id = ids.get(path.join(dir, rel));
-    if (id?.gitBlob === file.blob) index.set(file.blob, { sha256: id.sha256, size: id.size });
+    if (id?.gitBlob === file.blob) yield [file.blob, { sha256: id.sha256, size: id.size }];
   }
-  return index;
 }

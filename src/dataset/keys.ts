@@ -64,7 +64,7 @@ export function datasetKeys(prefix: string): DatasetKeys {
     plainSnapshot: (fp) => `${base}/snapshots/${fp}.json`,
     manifest: (fp) => `${base}/snapshots/${fp}.manifest`,
     stats: (fp) => `${base}/snapshots/${fp}.stats.json`,
-    syncCache: (fp) => `${base}/snapshots/${fp}.sync-cache.json.gz`,
+    syncCache: (fp) => `${base}/snapshots/${fp}.sync-cache`,
     branch: (b) => `${base}/branches/${encodeURIComponent(normalizeBranch(b))}.json`,
   };
 }

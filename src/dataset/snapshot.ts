@@ -32,8 +32,8 @@ export interface Snapshot {
    * so the sync itself reads `files`.
    */
   readonly document: SnapshotDocument;
-  /** The canonical JSON gzip'd: the bytes stored at snapshots/<fp>.json.gz. */
-  stored: Buffer;
+  /** The canonical JSON gzip'd: the bytes stored at snapshots/<fp>.json.gz (made on first read). */
+  readonly stored: Buffer;
   /**
    * The canonical JSON (its sha256 is the fingerprint), unpacked from `stored` on each read: a
    * sync keeps only the gzip'd bytes through its upload (6 MB of JSON at 50k files, 2.5 gzip'd).
@@ -112,13 +112,13 @@ export function snapshotFromFiles(
   return snapshotOfTable(FileTable.fromEntries(files), config, root);
 }
 
-/** The snapshot of a file table: its canonical JSON, gzip'd, and fingerprint (pure). */
+/** The snapshot of a file table: its fingerprint, and its canonical JSON gzip'd when read (pure). */
 export function snapshotOfTable(files: FileTable, config: string, root: string): Snapshot {
-  // One pass into the fingerprint and the gzip: the whole JSON is never held (gzip-members.ts).
+  // The JSON is made in pieces, never whole. It is gzip'd only when the bytes are read (a sync
+  // that finds the snapshot stored, a no-op, never reads them): a second pass of the pieces.
   const fingerprint = createHash('sha256');
-  const stored = gzipMembers(snapshotJsonPieces(files, config), (text) =>
-    fingerprint.update(text, 'utf8'),
-  );
+  for (const piece of snapshotJsonPieces(files, config)) fingerprint.update(piece, 'utf8');
+  let stored: Buffer | undefined;
   return {
     fingerprint: fingerprint.digest('hex'),
     files,
@@ -127,9 +127,11 @@ export function snapshotOfTable(files: FileTable, config: string, root: string):
       // fromEntries defines own properties, so a file called __proto__ stays a file.
       return { version: 1, files: Object.fromEntries(files.entries()), config };
     },
-    stored,
+    get stored() {
+      return (stored ??= gzipMembers(snapshotJsonPieces(files, config)));
+    },
     get json() {
-      return gunzipSync(stored).toString('utf8');
+      return gunzipSync(this.stored).toString('utf8');
     },
     root,
     totalBytes: files.totalBytes,

@@ -12,16 +12,21 @@ import type { YoloTask } from '../task.js';
 import type { BranchTarget } from './branches.js';
 import {
   BlobRecords,
-  blobIndexOf,
   gitCleanFiles,
   hashesFromGit,
   objectFormatOf,
+  verifiedBlobs,
   type GitFiles,
   type GitRunner,
 } from './git-files.js';
 import { FileSplits } from './file-splits.js';
 import { buildSnapshot, type Snapshot } from './snapshot.js';
-import { encodeSyncCache, loadBranchSyncCache, type SyncCache } from './sync-cache.js';
+import {
+  encodeSyncCache,
+  loadBranchSyncCache,
+  type SyncCache,
+  type SyncCacheContents,
+} from './sync-cache.js';
 import type { DatasetInspection } from './validate.js';
 import type { ValidationCache } from './validation-cache.js';
 
@@ -105,32 +110,19 @@ function describeShortcuts(shortcuts: SyncShortcuts, files: number): string {
   }`;
 }
 
-/** What this sync leaves for the next: its clean results and the blob ids it verified. */
-function cacheToStore(
-  shortcuts: SyncShortcuts,
-  inspection: { cache?: ValidationCache; hashes: ContentHashes },
-): SyncCache {
-  return {
-    ...(inspection.cache ? { validation: inspection.cache } : {}),
-    gitBlobs: shortcuts.git
-      ? blobIndexOf(shortcuts.git.dir, shortcuts.git.clean, inspection.hashes)
-      : new BlobRecords(),
-  };
-}
-
 /**
- * Whether `next` must be written beside `fingerprint`: always beside a new snapshot, and beside
+ * Whether the cache must be written beside `fingerprint`: always beside a new snapshot, and beside
  * the one whose cache was read only when this run learned something (a blob committed since, a
- * file judged for the first time), so a plain no-op writes nothing.
+ * file judged for the first time), so a plain no-op writes nothing (and makes nothing to write).
  */
 export function cacheNeedsStoring(
   shortcuts: SyncShortcuts,
   fingerprint: string,
-  next: SyncCache,
+  next: SyncCacheContents,
 ): boolean {
   const stored = shortcuts.stored;
   if (!stored || stored.fingerprint !== fingerprint) return true;
-  for (const blob of next.gitBlobs.keys()) if (!stored.cache.gitBlobs.has(blob)) return true;
+  for (const [blob] of next.gitBlobs) if (!stored.cache.gitBlobs.has(blob)) return true;
   const before = stored.cache.validation;
   const after = next.validation;
   if (!after) return false;
@@ -173,7 +165,15 @@ export async function prepareSync(
       : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const next = cacheToStore(shortcuts, inspection);
+  // What this sync leaves for the next: its clean results and the blob ids it verified, made
+  // as they are read (a no-op builds nothing only to find it all stored).
+  const git = shortcuts.git;
+  const next: SyncCacheContents = {
+    ...(inspection.cache ? { validation: inspection.cache } : {}),
+    gitBlobs: git
+      ? { [Symbol.iterator]: () => verifiedBlobs(git.dir, git.clean, inspection.hashes) }
+      : [],
+  };
   return {
     snapshot,
     ...(cacheNeedsStoring(shortcuts, snapshot.fingerprint, next)

@@ -723,6 +723,8 @@ export async function inspectDataset(
   const cleanLabels = new CleanLabels();
   const walkResult = await walkDataset(root);
   const { files: walked, outside } = walkResult;
+  // Every file walked gets a content id: room for all at once (absolute paths as keys).
+  hashes.reserve(walked.length, Buffer.byteLength(root) + 40);
   for (const link of outside) out.error(link.abs, outsideMessage(out.display(root)));
   const outsideRels = outside.map((f) => f.rel);
   const walk: WalkIndex = {

@@ -3,10 +3,9 @@
 // any finding is always re-checked, so its findings (with their lines and paths) are reported
 // fresh. The key holds everything that changes a verdict; a different key empties the cache.
 import { sha256Hex } from '../hash.js';
-import { DigestMap, type DigestGroup } from './digest-map.js';
+import { DigestMap, DigestMapBuilder, type DigestGroup } from './digest-map.js';
 import type { YoloTask } from '../task.js';
 import { canonicalJson } from './snapshot.js';
-
 /** Bump whenever labels.ts or images.ts judge anything differently. */
 export const VALIDATION_RULES_VERSION = 1;
 
@@ -101,46 +100,24 @@ export function usableResults(
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
-const SHA256_RUN = /^(?:[0-9a-f]{64})*$/;
+const DIGEST_BYTES = 32;
 
-/** The results grouped by result, each distinct result once with the sha256s it holds for. */
-function groupResults(cache: ValidationCache): { result: CachedResult; shas: string[] }[] {
-  const groups = new Map<string, { result: CachedResult; shas: string[] }>();
+/** Clean results that share one shape, with the sha256s they hold for as bytes (32 each). */
+export interface ResultGroup<R = CachedResult> {
+  result: R;
+  digests: Buffer;
+}
+
+/** The results grouped by shape, for the stored form (sync-cache.ts): each shape once. */
+export function groupResults(cache: ValidationCache): ResultGroup[] {
+  const resultOf = new Map<string, CachedResult>();
+  const digests = new DigestMapBuilder<string>();
   for (const [sha, result] of cache.results) {
     const shape = shapeOf(result);
-    let group = groups.get(shape);
-    if (!group) groups.set(shape, (group = { result, shas: [] }));
-    group.shas.push(sha);
+    if (!resultOf.has(shape)) resultOf.set(shape, result);
+    digests.set(sha, shape);
   }
-  return [...groups.values()];
-}
-
-/**
- * The stored form, for a sidecar beside the snapshot: each distinct result once, with the sha256s
- * it holds for as one hex string, so a cache read back is a few strings, not 50k small objects.
- */
-export function serializeValidationCache(cache: ValidationCache): unknown {
-  return {
-    key: cache.key,
-    groups: groupResults(cache).map((g) => ({ result: g.result, shas: g.shas.join('') })),
-  };
-}
-
-/**
- * JSON.stringify(serializeValidationCache(cache)) in pieces: a group's hex string (3.2 MB at 50k
- * files) is never made whole, for gzipMembers.
- */
-export function* validationCacheJsonPieces(cache: ValidationCache): Generator<string> {
-  yield `{"key":${JSON.stringify(cache.key)},"groups":[`;
-  let first = true;
-  for (const { result, shas } of groupResults(cache)) {
-    yield `${first ? '' : ','}{"result":${JSON.stringify(result)},"shas":"`;
-    first = false;
-    // A sha256 is plain hex: nothing in it needs escaping.
-    for (let i = 0; i < shas.length; i += 1024) yield shas.slice(i, i + 1024).join('');
-    yield '"}';
-  }
-  yield ']}';
+  return digests.grouped().map((g) => ({ result: resultOf.get(g.value)!, digests: g.digests }));
 }
 
 /** A stored result, checked; undefined when malformed. */
@@ -161,19 +138,21 @@ function parseResult(value: unknown, labels: CleanLabels): CachedResult | undefi
   return undefined;
 }
 
-/** Reads the stored form back; a malformed group is dropped (its files are then re-checked). */
-export function parseValidationCache(value: unknown): ValidationCache | undefined {
-  const v = value as { key?: unknown; groups?: unknown } | null;
-  if (!v || typeof v !== 'object' || typeof v.key !== 'string' || !SHA256.test(v.key)) {
-    return undefined;
-  }
-  if (!Array.isArray(v.groups)) return undefined;
+/**
+ * A cache from its stored groups (sync-cache.ts); a group whose result is malformed or whose
+ * digests are not whole is dropped (its files are then re-checked). Undefined for a bad key.
+ */
+export function validationCacheOf(
+  key: unknown,
+  stored: readonly ResultGroup<unknown>[],
+): ValidationCache | undefined {
+  if (typeof key !== 'string' || !SHA256.test(key)) return undefined;
   const labels = new CleanLabels();
   const groups: DigestGroup<CachedResult>[] = [];
-  for (const g of v.groups as { result?: unknown; shas?: unknown }[]) {
-    const result = parseResult(g?.result, labels);
-    if (!result || typeof g.shas !== 'string' || !SHA256_RUN.test(g.shas)) continue;
-    groups.push({ value: result, digests: Buffer.from(g.shas, 'hex') });
+  for (const g of stored) {
+    const result = parseResult(g.result, labels);
+    if (!result || g.digests.length % DIGEST_BYTES !== 0) continue;
+    groups.push({ value: result, digests: g.digests });
   }
-  return { key: v.key, results: new DigestMap(groups) };
+  return { key, results: new DigestMap(groups) };
 }
