@@ -3,7 +3,7 @@
 // and therefore hashed.
 import { describe, it, expect, afterAll } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdir, utimes, writeFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, symlink, utimes, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   BlobRecords,
@@ -12,6 +12,8 @@ import {
   hashesFromGit,
   objectFormatOf,
   parseLfsPointer,
+  indexEntries,
+  indexPaths,
   parsePorcelainPaths,
   verifiedBlobs,
 } from '../../src/dataset/git-files.js';
@@ -230,6 +232,32 @@ describe('git shortcut', () => {
       expect(kept.some((r) => r.endsWith(ext))).toBe(true);
   });
 
+  it('keys files by their path under the dataset, whatever their name; executables in, links out', async () => {
+    const { top, data } = await repo();
+    await mkdir(path.join(data, 'notes'));
+    await writeFile(path.join(data, 'notes/Küche ü 😀.txt'), 'room\n');
+    await writeFile(path.join(data, 'notes/tab\tand\nnewline.txt'), 'odd\n');
+    await writeFile(path.join(data, 'notes/run.sh'), '#!/bin/sh\n');
+    await chmod(path.join(data, 'notes/run.sh'), 0o755);
+    await symlink('run.sh', path.join(data, 'notes/link.sh'));
+    await writeFile(path.join(top, 'outside.txt'), 'not in the dataset\n');
+    git(top, 'add', '-A');
+    git(top, 'commit', '-q', '-m', 'notes');
+    const clean = (await gitCleanFiles(data))!;
+    const blob = (rel: string) => git(top, 'rev-parse', `HEAD:data set/${rel}`).trim();
+    for (const rel of [
+      'notes/Küche ü 😀.txt',
+      'notes/tab\tand\nnewline.txt',
+      'notes/run.sh',
+      LABEL,
+    ]) {
+      expect(clean.get(rel)).toEqual({ blob: blob(rel) });
+    }
+    expect(clean.has('notes/link.sh')).toBe(false);
+    expect(clean.has('outside.txt')).toBe(false);
+    expect(clean.size).toBe(Object.keys(basicDataset()).length + 3);
+  });
+
   it('checks the work-tree size against an LFS pointer (an unsmudged pointer is hashed)', async () => {
     const dir = await tempDir('yolo-size-');
     dirs.push(dir);
@@ -241,6 +269,36 @@ describe('git shortcut', () => {
 });
 
 describe('git output parsers', () => {
+  it('reads regular stage-0 files of ls-files -s -z, and every path for check-attr', () => {
+    const sha1 = 'a'.repeat(40);
+    const sha256 = 'b'.repeat(64);
+    const records = [
+      `100644 ${sha1} 0\tplain.txt`,
+      `100755 ${sha1} 0\tbin/run.sh`,
+      `120000 ${sha1} 0\tlink`, // a symlink holds its target
+      `160000 ${sha1} 0\tmodule`, // a submodule holds a commit
+      `100644 ${sha1} 1\tconflict.txt`,
+      `100644 ${sha1} 2\tconflict.txt`,
+      `100644 ${sha256} 0\tKüche\tü 😀\n.txt`, // only the first tab ends the head
+    ];
+    const output = Buffer.from(records.join('\0') + '\0', 'utf8');
+    expect([...indexEntries(output)]).toEqual([
+      ['plain.txt', sha1],
+      ['bin/run.sh', sha1],
+      ['Küche\tü 😀\n.txt', sha256],
+    ]);
+    const paths = ['plain.txt', 'bin/run.sh', 'link', 'module', 'conflict.txt', 'conflict.txt'];
+    paths.push('Küche\tü 😀\n.txt');
+    const listed = indexPaths(output);
+    expect(listed.paths.toString('utf8')).toBe(paths.join('\0') + '\0');
+    expect(listed.count).toBe(7);
+    expect(listed.bytes).toBe(Buffer.byteLength(paths.join('')));
+    // Without the last NUL, and with nothing at all.
+    expect([...indexEntries(output.subarray(0, output.length - 1))]).toHaveLength(3);
+    expect([...indexEntries(Buffer.alloc(0))]).toEqual([]);
+    expect(indexPaths(Buffer.alloc(0)).count).toBe(0);
+  });
+
   it('reads both paths of a rename from porcelain -z', () => {
     const out = 'R  new.txt\0old.txt\0 M a b.txt\0?? gen.txt\0';
     expect(parsePorcelainPaths(out)).toEqual(new Set(['new.txt', 'old.txt', 'a b.txt', 'gen.txt']));

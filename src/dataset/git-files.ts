@@ -17,18 +17,21 @@ import type { SnapshotFile } from './snapshot.js';
 
 const execFileAsync = promisify(execFile);
 
-/** Runs git with an argv (never a shell) in `cwd`; resolves stdout, rejects on a non-zero exit. */
+/**
+ * Runs git with an argv (never a shell) in `cwd`; resolves stdout as bytes, rejects on a non-zero
+ * exit. Bytes: at 50k files `git ls-files -s` writes 4 MB, which as one string split into records
+ * and fields made tens of MiB of short-lived strings at the start of every sync.
+ */
 export type GitRunner = (
   args: string[],
   cwd: string,
-  input?: string,
-  encoding?: 'utf8' | 'latin1',
-) => Promise<string>;
+  input?: string | Uint8Array,
+) => Promise<Buffer>;
 
-export const runGit: GitRunner = async (args, cwd, input, encoding = 'utf8') => {
+export const runGit: GitRunner = async (args, cwd, input) => {
   const child = execFileAsync('git', args, {
     cwd,
-    encoding,
+    encoding: 'buffer',
     maxBuffer: 1024 * 1024 * 1024,
     // A prompt for credentials or an editor would hang the run; nothing here needs either.
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
@@ -131,24 +134,49 @@ export function parsePorcelainPaths(output: string): Set<string> {
   return dirty;
 }
 
-/** Regular files at stage 0 from `git ls-files -s -z`: path -> blob id. */
-export function parseIndexEntries(output: string): Map<string, string> {
-  const entries = new Map<string, string>();
-  for (const record of output.split('\0')) {
-    const match = /^(\d{6}) ([0-9a-f]{40,64}) (\d)\t(.+)$/s.exec(record);
-    if (!match) continue;
-    const [, mode, blob, stage, file] = match as unknown as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    // Symlinks (120000) hold their target, submodules (160000) a commit: neither is file content.
-    if (stage !== '0' || (mode !== '100644' && mode !== '100755')) continue;
-    entries.set(file, blob);
+/** `<mode> <blob id> <stage>` of a regular file at stage 0, the part of a record before its tab. */
+const REGULAR_ENTRY = /^100(?:644|755) ([0-9a-f]{40}|[0-9a-f]{64}) 0$/;
+
+/**
+ * The records of `git ls-files -s -z` output: `<mode> <blob id> <stage>\t<path>`, each ended by
+ * NUL. Yields the byte ranges of each record's head (before the tab) and path.
+ */
+function* indexRecords(output: Buffer): Generator<{ start: number; tab: number; end: number }> {
+  for (let start = 0; start < output.length;) {
+    const nul = output.indexOf(0, start);
+    const end = nul < 0 ? output.length : nul;
+    const tab = output.indexOf(0x09, start);
+    if (tab > start && tab < end) yield { start, tab, end };
+    start = end + 1;
   }
-  return entries;
+}
+
+/**
+ * Regular files at stage 0 from `git ls-files -s -z` output: (path, blob id). Symlinks (120000)
+ * hold their target and submodules (160000) a commit, neither file content; a conflicted path
+ * (stages 1-3) has no one blob.
+ */
+export function* indexEntries(output: Buffer): Generator<[path: string, blob: string]> {
+  for (const { start, tab, end } of indexRecords(output)) {
+    const head = REGULAR_ENTRY.exec(output.toString('latin1', start, tab));
+    if (head) yield [output.toString('utf8', tab + 1, end), head[1]!];
+  }
+}
+
+/**
+ * Every path of `git ls-files -s -z` output, each followed by NUL (`check-attr -z --stdin` input),
+ * with their count and UTF-8 bytes in all.
+ */
+export function indexPaths(output: Buffer): { paths: Buffer; count: number; bytes: number } {
+  const paths = Buffer.allocUnsafe(output.length);
+  let length = 0;
+  let count = 0;
+  for (const { tab, end } of indexRecords(output)) {
+    length += output.copy(paths, length, tab + 1, end);
+    paths[length++] = 0;
+    count++;
+  }
+  return { paths: paths.subarray(0, length), count, bytes: length - count };
 }
 
 /** The sha256 and size a Git LFS pointer names, or undefined when the text is not one. */
@@ -199,14 +227,19 @@ export async function gitCleanFiles(
     const root = realpathSync(dir);
     const [inside, topLine] = (
       await git(['rev-parse', '--is-inside-work-tree', '--show-toplevel'], root)
-    ).split('\n');
+    )
+      .toString('utf8')
+      .split('\n');
     if (inside !== 'true' || !topLine) return undefined;
     const top = realpathSync(topLine);
     const scope = toPosix(path.relative(top, root)) || '.';
     if (scope.startsWith('..')) return undefined;
     // status first: it refreshes the index's stat data and re-reads racily clean files itself.
     const [autocrlf, status] = await Promise.all([
-      git(['config', '--get', 'core.autocrlf'], top).catch(() => ''),
+      git(['config', '--get', 'core.autocrlf'], top).then(
+        (out) => out.toString('utf8').trim(),
+        () => '',
+      ),
       git(
         [
           '--literal-pathspecs',
@@ -222,27 +255,31 @@ export async function gitCleanFiles(
       ),
     ]);
     // Every text file may be converted on checkout: the index blob says nothing of the bytes.
-    if (autocrlf.trim() !== '' && autocrlf.trim() !== 'false') return undefined;
-    const dirty = parsePorcelainPaths(status);
-    const index = parseIndexEntries(
-      await git(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', scope], top),
-    );
-    for (const file of dirty) index.delete(file);
-    if (index.size === 0) return new GitFiles();
-
-    const paths = [...index.keys()];
+    if (autocrlf !== '' && autocrlf !== 'false') return undefined;
+    const dirty = parsePorcelainPaths(status.toString('utf8'));
+    const index = await git(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', scope], top);
+    const listed = indexPaths(index);
     const attrs = parseCheckAttr(
-      await git(['check-attr', '-z', '--stdin', '--all'], top, paths.join('\0') + '\0'),
+      (await git(['check-attr', '-z', '--stdin', '--all'], top, listed.paths)).toString('utf8'),
     );
-    const pointers = await readLfsPointers(
-      [...attrs.lfs].map((file) => index.get(file)!),
-      top,
-      git,
+    // The paths git lists are under `scope`, relative to the top: relative to `dir` without it.
+    const prefix = scope === '.' ? '' : `${scope}/`;
+    const vouched = function* (): Generator<[rel: string, file: string, blob: string]> {
+      for (const [file, blob] of indexEntries(index)) {
+        if (!file.startsWith(prefix) || dirty.has(file) || attrs.converted.has(file)) continue;
+        yield [file.slice(prefix.length), file, blob];
+      }
+    };
+    const lfsBlobs: string[] = [];
+    if (attrs.lfs.size > 0) {
+      for (const [, file, blob] of vouched()) if (attrs.lfs.has(file)) lfsBlobs.push(blob);
+    }
+    const pointers = await readLfsPointers(lfsBlobs, top, git);
+    const clean = new GitFiles().reserve(
+      listed.count,
+      listed.count === 0 ? 0 : listed.bytes / listed.count - Buffer.byteLength(prefix),
     );
-    const clean = new GitFiles().reserve(index.size, relativeKeyBytes(index.keys(), scope));
-    for (const [file, blob] of index) {
-      if (attrs.converted.has(file)) continue;
-      const rel = toPosix(path.relative(root, path.join(top, file)));
+    for (const [rel, file, blob] of vouched()) {
       if (!attrs.lfs.has(file)) {
         clean.set(rel, { blob });
         continue;
@@ -256,18 +293,6 @@ export async function gitCleanFiles(
   }
 }
 
-/** The mean UTF-8 length of paths under `scope` once made relative to it. */
-function relativeKeyBytes(files: Iterable<string>, scope: string): number {
-  const prefix = scope === '.' ? 0 : Buffer.byteLength(scope) + 1;
-  let bytes = 0;
-  let count = 0;
-  for (const file of files) {
-    bytes += Buffer.byteLength(file) - prefix;
-    count++;
-  }
-  return count === 0 ? 0 : bytes / count;
-}
-
 /** Pointer texts of LFS index blobs (small objects read from git's store, not the work tree). */
 async function readLfsPointers(
   blobs: string[],
@@ -278,7 +303,9 @@ async function readLfsPointers(
   if (blobs.length === 0) return pointers;
   const unique = [...new Set(blobs)];
   // latin1: one char per byte, so the sizes in the headers index the text even for binary blobs.
-  const out = await git(['cat-file', '--batch'], top, unique.join('\n') + '\n', 'latin1');
+  const out = (await git(['cat-file', '--batch'], top, unique.join('\n') + '\n')).toString(
+    'latin1',
+  );
   // Each answer: "<id> blob <size>\n<content>\n".
   let at = 0;
   while (at < out.length) {
