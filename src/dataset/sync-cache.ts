@@ -34,7 +34,7 @@ export interface SyncCacheContents {
 // 4: gzipped JSON, the blob records as three hex columns.
 // 5: binary: a line of JSON saying what follows, then the digests, blob ids, sha256s and sizes
 // as raw bytes. Decoding version 4 at 50k files in git inflated 8.6 MB of text, made it one
-// string and parsed that into more: about 40 MiB at the start of every sync. The bytes are
+// string and parsed that into more: tens of MiB at the start of every sync. The bytes are
 // mostly sha256s and blob ids, which gzip cannot shrink, so the stored object is no larger.
 const VERSION = 5;
 const SHA256_BYTES = 32;
