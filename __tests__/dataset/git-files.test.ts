@@ -15,7 +15,7 @@ import {
   indexEntries,
   indexPaths,
   parsePorcelainPaths,
-  verifiedBlobs,
+  blobRecordsOf,
 } from '../../src/dataset/git-files.js';
 import { buildSnapshot } from '../../src/dataset/snapshot.js';
 import { ContentHashes } from '../../src/content-hashes.js';
@@ -57,7 +57,7 @@ async function recordedBlobs(data: string) {
   const clean = await gitCleanFiles(data);
   const ids = new ContentHashes(objectFormatOf(clean!));
   await buildSnapshot(data, { hashes: ids });
-  return new BlobRecords(verifiedBlobs(data, clean!, ids));
+  return new BlobRecords(blobRecordsOf(ids));
 }
 
 /** The hashes the shortcut gives, checked against reading each file. */
@@ -166,7 +166,7 @@ describe('git shortcut', () => {
     expect((await shortcut(data, known)).has(LABEL)).toBe(false);
   });
 
-  it("records a file's blob id only when the bytes hashed had the index's blob id", async () => {
+  it("records a file's blob id as the bytes hashed say, never the index's for edited bytes", async () => {
     const { top, data } = await repo();
     const clean = await gitCleanFiles(data);
     const indexBlob = clean!.get(LABEL)!.blob;
@@ -174,14 +174,25 @@ describe('git shortcut', () => {
     expect(hashFileSync(path.join(data, LABEL), 'sha1').gitBlob).toBe(
       git(top, 'hash-object', path.join(data, LABEL)).trim(),
     );
-    // Edited between git's look and our read: hashed, but not recorded under the index's blob.
+    // Edited between git's look and our read: recorded under the blob id of the new bytes.
     await writeFile(path.join(data, LABEL), EDIT);
     const ids = new ContentHashes('sha1');
     const snapshot = await buildSnapshot(data, { hashes: ids });
-    const index = new BlobRecords(verifiedBlobs(data, clean!, ids));
-    expect(index.has(indexBlob)).toBe(false);
-    expect(index.size).toBe(Object.keys(snapshot.document.files).length - 1);
-    expect(snapshot.document.files[LABEL]).toEqual(hashFileSync(path.join(data, LABEL)));
+    const records = new BlobRecords(blobRecordsOf(ids));
+    expect(records.has(indexBlob)).toBe(false);
+    const edited = hashFileSync(path.join(data, LABEL), 'sha1');
+    expect(edited.gitBlob).toBe(git(top, 'hash-object', path.join(data, LABEL)).trim());
+    expect(records.get(edited.gitBlob!)).toEqual({ sha256: edited.sha256, size: edited.size });
+    expect(snapshot.document.files[LABEL]).toEqual({ sha256: edited.sha256, size: edited.size });
+    // The next sync, the edit not committed: git does not vouch for the file, so it is read.
+    expect((await shortcut(data, records)).has(LABEL)).toBe(false);
+    // Committed: the index now names the new bytes' blob, which the records know.
+    git(top, 'add', '-A');
+    git(top, 'commit', '-q', '-m', 'edit');
+    expect((await shortcut(data, records)).get(LABEL)).toEqual({
+      sha256: edited.sha256,
+      size: edited.size,
+    });
   });
 
   it('reads blob ids of a sha256 repository', async () => {

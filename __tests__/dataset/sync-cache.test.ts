@@ -142,6 +142,7 @@ describe('when a sync writes its cache', () => {
   const shortcuts = (stored?: SyncCache): SyncShortcuts => ({
     knownHashes: new ContentHashes(),
     fromGit: 0,
+    inGit: true,
     ...(stored ? { stored: { fingerprint: FP, cache: stored } } : {}),
   });
 

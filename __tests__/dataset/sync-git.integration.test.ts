@@ -184,14 +184,14 @@ describe('git shortcut in the sync (moto)', () => {
     expect(run.unread).toBe(FILES - 1);
     expect(run.document.files).toEqual(await actualFiles(work));
 
-    // Committed since: git now vouches for a blob no sync recorded, so the file is read (and its
-    // content is already stored: nothing to upload).
+    // Committed since: git now vouches for the blob of the bytes the last run read, which that
+    // run recorded, so the file is taken unread (and its content is stored: nothing to upload).
     git(work, 'commit', '-q', '-am', 'edit');
     run = await branchRun(work, 'changes');
     expect(run.uploaded).toBe(0);
-    expect(run.unread).toBe(FILES - 1);
+    expect(run.unread).toBe(FILES);
     expect(run.document.files).toEqual(await actualFiles(work));
-    // ... and recorded: the next run takes it unread.
+    // Another file edited: read and uploaded, the committed edit still taken unread.
     await writeFile(path.join(work, 'labels/val/v2.txt'), '1 0.5 0.5 0.2 0.4\n');
     run = await branchRun(work, 'changes');
     expect(run.uploaded).toBe(1);

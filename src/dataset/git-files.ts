@@ -363,19 +363,17 @@ export function hashesFromGit(
 }
 
 /**
- * The blob records a sync may make for the next: only where the bytes hashed this run had exactly
- * the index's blob id (computed from those same bytes, or taken from a record made that way), so
- * a file that changed between git's look and our read is never recorded under the wrong blob. LFS
- * files need no record: their pointer carries the sha256.
+ * The blob records a sync leaves for the next: every content id of this run that carries a git
+ * blob id, computed from the same bytes as its sha256 (or taken from a record made that way). A
+ * record says what a blob's content hashes to, true whichever file it came from, so git's index
+ * need not be consulted: a file edited after git's look is recorded under its new bytes' blob,
+ * never the index's. Only files git vouches for are ever looked up (hashesFromGit), and those
+ * exclude files whose checkout converts their bytes.
  */
-export function* verifiedBlobs(
-  dir: string,
-  clean: GitFiles,
-  ids: { get(abs: string): ContentId | undefined },
-): Generator<[blob: string, file: SnapshotFile]> {
-  for (const [rel, file] of clean) {
-    if (file.lfs) continue;
-    const id = ids.get(path.join(dir, rel));
-    if (id?.gitBlob === file.blob) yield [file.blob, { sha256: id.sha256, size: id.size }];
+export function* blobRecordsOf(ids: {
+  values(): Iterable<ContentId>;
+}): Generator<[blob: string, file: SnapshotFile]> {
+  for (const id of ids.values()) {
+    if (id.gitBlob !== undefined) yield [id.gitBlob, { sha256: id.sha256, size: id.size }];
   }
 }

@@ -12,11 +12,10 @@ import type { YoloTask } from '../task.js';
 import type { BranchTarget } from './branches.js';
 import {
   BlobRecords,
+  blobRecordsOf,
   gitCleanFiles,
   hashesFromGit,
   objectFormatOf,
-  verifiedBlobs,
-  type GitFiles,
   type GitRunner,
 } from './git-files.js';
 import { FileSplits } from './file-splits.js';
@@ -43,8 +42,12 @@ export interface SyncShortcuts {
   /** How many files git's index vouched for (knownHashes' size before validation). */
   fromGit: number;
   gitFormat?: GitObjectFormat;
-  /** The files git vouches for, relative to `dir`. */
-  git?: { dir: string; clean: GitFiles };
+  /**
+   * Whether the dataset is in a git work tree. Git's list of the files it vouches for is let go
+   * once knownHashes is made (about 3 MB at 50k files): the blob records for the next sync come
+   * from the content ids alone (blobRecordsOf).
+   */
+  inGit: boolean;
 }
 
 /** The directory a dataset path names (its yaml's directory when it names the yaml). */
@@ -84,11 +87,11 @@ export async function loadSyncShortcuts(
   const shortcuts: SyncShortcuts = {
     knownHashes: new ContentHashes(),
     fromGit: 0,
+    inGit: clean !== undefined,
     ...(stored?.cache.validation ? { cache: stored.cache.validation } : {}),
     ...(stored ? { stored } : {}),
   };
   if (clean) {
-    shortcuts.git = { dir, clean };
     const format = objectFormatOf(clean);
     if (format) shortcuts.gitFormat = format;
     shortcuts.knownHashes = hashesFromGit(
@@ -104,7 +107,7 @@ export async function loadSyncShortcuts(
 
 /** One line for the log: how much git and the cache saved. */
 function describeShortcuts(shortcuts: SyncShortcuts, files: number): string {
-  if (!shortcuts.git) return 'git: the dataset is not in a git work tree; every file is read';
+  if (!shortcuts.inGit) return 'git: the dataset is not in a git work tree; every file is read';
   return `git: ${shortcuts.fromGit} of ${files} files taken from the index unread${
     shortcuts.stored ? '' : ' (no sync cache of the branch yet)'
   }`;
@@ -165,14 +168,12 @@ export async function prepareSync(
       : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  // What this sync leaves for the next: its clean results and the blob ids it verified, made
-  // as they are read (a no-op builds nothing only to find it all stored).
-  const git = shortcuts.git;
+  // What this sync leaves for the next: its clean results and the blob ids of the bytes it
+  // hashed, made as they are read (a no-op builds nothing only to find it all stored). Outside
+  // git no content id has a blob id: the ids are not even looked through.
   const next: SyncCacheContents = {
     ...(inspection.cache ? { validation: inspection.cache } : {}),
-    gitBlobs: git
-      ? { [Symbol.iterator]: () => verifiedBlobs(git.dir, git.clean, inspection.hashes) }
-      : [],
+    gitBlobs: shortcuts.inGit ? { [Symbol.iterator]: () => blobRecordsOf(inspection.hashes) } : [],
   };
   return {
     snapshot,
