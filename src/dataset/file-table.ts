@@ -224,8 +224,8 @@ export class FileTableBuilder {
   /** The table of the files added (sharing the builder's arrays; the paths copied to their size). */
   done(): FileTable {
     const n = this.count;
-    // The paths' room was a guess: copied to their size. The rest is made for `capacity` files,
-    // which callers fill.
+    // The paths' room was a guess: copied to their size. The other arrays were made for exactly
+    // `capacity` files, the count callers then add, so they are shared rather than copied.
     return FileTable.of(
       Buffer.from(this.pathBytes.subarray(0, this.pathLength)),
       this.pathEnds.subarray(0, n),
