@@ -5619,9 +5619,6 @@ function createStages(config, deps) {
             // What the upload needs of the inspection and the shortcuts, taken now; both are let go
             // before it starts (see prepareSync).
             const report = inspection?.report;
-            // Validation's garbage goes back before the snapshot is built on top of it (returnFreedHeap).
-            if (inspection)
-                (0,heap/* returnFreedHeap */.FK)();
             const prepared = inspection && shortcuts
                 ? await (0,sync_shortcuts/* prepareSync */.Z$)(cfg.dataset, inspection, shortcuts, {
                     task: cfg.task,

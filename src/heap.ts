@@ -28,9 +28,9 @@ export function useLeanHeap(): void {
  * maps. The collector's `gc()` is only on the global object of contexts made after
  * `--expose-gc`; its last-resort flavour is the memory-reducing one. Costs one full collection
  * (tens of ms at 50k files): call it where a phase has just let go of much of the heap. A sync
- * calls it twice: after validation, before the snapshot and the sync cache are built on top of its
- * garbage (a 50k-file first sync in git peaked there: 161 -> 143.5 MiB), and once those are made,
- * before the upload.
+ * calls it twice: at the start of prepareSync, before the snapshot and the sync cache are built on
+ * top of validation's garbage (a 50k-file first sync in git peaked there: 161 -> 143.5 MiB), and
+ * once those are made, before the upload.
  */
 export function returnFreedHeap(): void {
   setFlagsFromString('--expose-gc');

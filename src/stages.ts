@@ -161,8 +161,6 @@ export function createStages(config: Config, deps: StageDeps): Stages {
       // What the upload needs of the inspection and the shortcuts, taken now; both are let go
       // before it starts (see prepareSync).
       const report = inspection?.report;
-      // Validation's garbage goes back before the snapshot is built on top of it (returnFreedHeap).
-      if (inspection) returnFreedHeap();
       const prepared =
         inspection && shortcuts
           ? await prepareSync(cfg.dataset, inspection, shortcuts, {

@@ -229,8 +229,6 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           const { report } = inspection;
           if (report.errors > 0) return { report };
           if (!opts.json) stdout(formatValidationSummary(report));
-          // Validation's garbage goes back before the snapshot is built on top of it.
-          returnFreedHeap();
           const prepared = await prepareSync(datasetPath, inspection, shortcuts, {
             task,
             onProgress: hashProgressLogger(stderr),

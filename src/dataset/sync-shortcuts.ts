@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ContentHashes } from '../content-hashes.js';
+import { returnFreedHeap } from '../heap.js';
 import type { GitObjectFormat } from '../hash.js';
 import type { YoloTask } from '../task.js';
 import type { BranchTarget } from './branches.js';
@@ -160,6 +161,9 @@ export async function prepareSync(
   shortcuts: SyncShortcuts,
   options: { task?: YoloTask; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<PreparedSync> {
+  // Validation's garbage and V8's pooled pages go back first: built on top of them, the snapshot
+  // and the sync cache were the highest point of a first sync in git (returnFreedHeap).
+  returnFreedHeap();
   const snapshot = await buildSnapshot(datasetPath, {
     ...(options.task ? { task: options.task } : {}),
     hashes: inspection.hashes,
